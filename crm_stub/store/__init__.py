@@ -137,15 +137,22 @@ class Store:
         return format_time(now)
 
     def new_entity(self, module: str, owner_id: int | None, creator_id: int | None = None,
-                   now: dt.datetime | None = None) -> int:
-        """Allocate the next CRM record id (vtiger_crmentity) for ``module``."""
+                   now: dt.datetime | None = None, record_id: int | None = None) -> int:
+        """Allocate a CRM record id (vtiger_crmentity) for ``module``: the next, or ``record_id``."""
         stamp = format_time(now or self.seeded_at or dt.datetime.now())
         cur = self.execute(
-            "INSERT INTO entities(module, owner_id, creator_id, created, modified)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (module, owner_id, creator_id if creator_id is not None else owner_id, stamp, stamp),
+            "INSERT INTO entities(id, module, owner_id, creator_id, created, modified)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (record_id, module, owner_id, creator_id if creator_id is not None else owner_id,
+             stamp, stamp),
         )
         return int(cur.lastrowid)
+
+    def insert(self, table: str, **values: Any) -> None:
+        """Insert one row; ``table`` and column names come from code, never from requests."""
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        self.execute(f"INSERT INTO {table}({columns}) VALUES ({marks})", tuple(values.values()))
 
     def touch(self, record_id: int, now: dt.datetime) -> None:
         """Set a record's modification time."""
