@@ -74,3 +74,159 @@ class TicketRow:
     @property
     def is_closed(self) -> bool:
         return self.status.strip().lower() == "closed"
+
+
+@dataclass(frozen=True)
+class TicketList:
+    """get_tickets_list: the column labels as the CRM sent them, and one TicketRow per ticket."""
+
+    columns: tuple[str, ...]
+    rows: tuple[TicketRow, ...]
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """What create_ticket needs; picklist values as offered by ``TicketFormOptions``."""
+
+    title: str
+    description: str = ""
+    priority: str = ""
+    severity: str = ""
+    category: str = ""
+    product_id: str = ""
+    service_id: str = ""
+    project_id: str = ""
+
+
+@dataclass(frozen=True)
+class TicketFormOptions:
+    """get_combo_values, looked up by key: what the New Ticket form may offer."""
+
+    products: tuple[tuple[str, str], ...]  # (product id, name)
+    priorities: tuple[str, ...]
+    severities: tuple[str, ...]
+    categories: tuple[str, ...]
+    service_contracts: tuple[tuple[str, str], ...]  # (service contract id, subject)
+
+
+@dataclass(frozen=True)
+class PasswordMailResult:
+    """send_mail_for_password: whether the CRM says it sent the mail, and its message as text."""
+
+    sent: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled value of a detail view."""
+
+    label: str
+    cell: Cell
+
+
+@dataclass(frozen=True)
+class Block:
+    """Consecutive detail fields sharing one (translated) block name."""
+
+    name: str
+    fields: tuple[Field, ...]
+
+
+@dataclass(frozen=True)
+class RecordDetail:
+    """get_details / get_invoice_detail: one record's fields, grouped in blocks."""
+
+    module: str
+    record_id: str
+    blocks: tuple[Block, ...]
+
+    def fields(self) -> tuple[Field, ...]:
+        """All fields in CRM order, across blocks."""
+        return tuple(field for block in self.blocks for field in block.fields)
+
+    def value(self, label: str) -> Cell | None:
+        """The first field labelled ``label`` (labels are CRM-language data, use sparingly)."""
+        return next((f.cell for f in self.fields() if f.label == label), None)
+
+
+@dataclass(frozen=True)
+class RecordTable:
+    """A module list (get_list_values and friends): labels, and rows of cells aligned with them.
+
+    ``source`` tells product/service blocks apart: 'related', 'quotes' or 'invoices'.
+    """
+
+    module: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One ticket comment, newest first as the CRM sends them."""
+
+    author: str
+    text: str
+    created: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One document linked to a ticket; external ones are URLs (``filename``), not files."""
+
+    file_id: str
+    filename: str
+    content_type: str
+    size: int | None
+    external: bool
+
+    @property
+    def url(self) -> str | None:
+        """The link of an external document, if it is a safe http(s) URL."""
+        if not self.external:
+            return None
+        lowered = self.filename.strip().lower()
+        return self.filename.strip() if lowered.startswith(("http://", "https://")) else None
+
+
+@dataclass(frozen=True)
+class FileContent:
+    """A downloaded file; the name is as the CRM stored it (untrusted, sanitise before use)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class FaqComment:
+    """A comment on a FAQ (anonymous: the CRM stores no author)."""
+
+    text: str
+    created: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class Faq:
+    """One published FAQ."""
+
+    id: str
+    number: str
+    question: str
+    answer: str
+    category: str
+    product_id: str | None
+    created: dt.datetime | None
+    modified: dt.datetime | None
+    comments: tuple[FaqComment, ...] = ()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """get_KBase_details: FAQ categories, products (id, name) and published FAQs."""
+
+    categories: tuple[str, ...]
+    products: tuple[tuple[str, str], ...]
+    faqs: tuple[Faq, ...]
