@@ -9,11 +9,23 @@ import threading
 import time
 from typing import Iterator
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 log = logging.getLogger(__name__)
 
 _STARTUP_TIMEOUT = 10.0
+
+
+class AppHeadersRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without its own ``Server`` header: the app's header is the only one."""
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+
+    def log_request(self, code="-", size="-") -> None:
+        log.debug("%s %s -> %s", self.command, self.path, code)
 
 
 def _wait_until_accepting(host: str, port: int, timeout: float = _STARTUP_TIMEOUT) -> None:
@@ -32,7 +44,7 @@ def _wait_until_accepting(host: str, port: int, timeout: float = _STARTUP_TIMEOU
 @contextlib.contextmanager
 def serve_wsgi(app, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve ``app`` on ``host`` at a free port in a background thread; yield its base URL."""
-    server = make_server(host, 0, app, threaded=True)
+    server = make_server(host, 0, app, threaded=True, request_handler=AppHeadersRequestHandler)
     port = server.server_port
     thread = threading.Thread(target=server.serve_forever, name=f"wsgi-{port}", daemon=True)
     thread.start()
