@@ -1,0 +1,166 @@
+"""The logged-in customer, kept in Flask's signed cookie with the CRM credentials encrypted.
+
+The CRM session id is a bearer token that never expires (PROTOCOL 3.3, 6.3), so it must not be
+readable in the cookie: it travels as a Fernet token whose key is derived from SECRET_KEY. The
+Fernet timestamp also enforces the absolute session lifetime; Flask's signed-cookie max age
+(PERMANENT_SESSION_LIFETIME) enforces the idle one.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hmac
+import json
+import logging
+import secrets
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+
+from portalclient.config import PortalConfig, portal_config
+from portalclient.crm.errors import SessionExpired
+from portalclient.crm.models import CrmSession, Customer
+
+log = logging.getLogger(__name__)
+
+FERNET_KEY = "portalclient.fernet"
+CRM_KEY = "crm"
+LAST_LOGIN_KEY = "last_login"
+CSRF_KEY = "csrf"
+#: What survives a login or logout (the visitor's language choice).
+_KEPT_ON_ROTATE = ("lang",)
+_HKDF_INFO = b"portalclient session: CRM credentials"
+
+SESSION_ENDED = _l("Your session has ended, possibly because you logged in somewhere else. "
+                   "Please log in again.")
+LOGIN_NEEDED = _l("Please log in to see this page.")
+
+
+def init_session(app: Flask, config: PortalConfig) -> None:
+    """Cookie flags and the Fernet key for the encrypted part of the session."""
+    app.config.update(
+        SESSION_COOKIE_NAME="portal_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config.authenticate_path.lower().startswith("https:"),
+        PERMANENT_SESSION_LIFETIME=config.security.session_idle_minutes * 60,
+    )
+    app.extensions[FERNET_KEY] = Fernet(derive_fernet_key(config.security.secret_key))
+    app.jinja_env.globals["csrf_token"] = csrf_token
+
+
+def derive_fernet_key(secret_key: str) -> bytes:
+    """A Fernet key bound to SECRET_KEY but distinct from the cookie-signing key (HKDF-SHA256)."""
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO)
+    return base64.urlsafe_b64encode(hkdf.derive(secret_key.encode("utf-8")))
+
+
+def login_customer(customer: Customer) -> None:
+    """Start a fresh session for ``customer`` (everything from before the login is dropped)."""
+    _rotate()
+    session.permanent = True
+    payload = json.dumps({"c": customer.session.contact_id, "s": customer.session.session_id,
+                          "u": customer.session.user_name or customer.user_name})
+    session[CRM_KEY] = _fernet().encrypt(payload.encode("utf-8")).decode("ascii")
+    session[LAST_LOGIN_KEY] = customer.last_login.isoformat() if customer.last_login else None
+
+
+def current_customer() -> CrmSession | None:
+    """The CRM session of the logged-in customer, or None (not logged in, tampered or too old)."""
+    token = session.get(CRM_KEY)
+    if not token:
+        return None
+    max_age = portal_config().security.session_absolute_minutes * 60
+    try:
+        data = json.loads(_fernet().decrypt(token.encode("ascii"), ttl=max_age))
+    except (InvalidToken, ValueError, AttributeError):
+        log.info("dropping an expired or unreadable customer session")
+        session.pop(CRM_KEY, None)
+        return None
+    return CrmSession(contact_id=data["c"], session_id=data["s"], user_name=data["u"])
+
+
+def last_login() -> str | None:
+    """ISO timestamp of the customer's previous login, as the CRM reported it."""
+    return session.get(LAST_LOGIN_KEY)
+
+
+def logout_customer() -> None:
+    """Forget the customer (keeps only the language choice)."""
+    _rotate()
+
+
+def csrf_token() -> str:
+    """The per-session token every POST form must carry."""
+    if CSRF_KEY not in session:
+        session[CSRF_KEY] = secrets.token_urlsafe(32)
+    return session[CSRF_KEY]
+
+
+def require_csrf() -> None:
+    """Abort 400 unless the submitted ``csrf_token`` matches the session's."""
+    sent = request.form.get("csrf_token", "")
+    expected = session.get(CSRF_KEY, "")
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        abort(400)
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site, else None (no open redirects)."""
+    if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Send anonymous visitors to the login page; end dead CRM sessions the same way."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_customer() is None:
+            flash(str(LOGIN_NEEDED), "info")
+            return redirect(url_for("auth.login", next=_here()))
+        try:
+            return view(*args, **kwargs)
+        except SessionExpired:
+            return end_expired_session()
+
+    return wrapped
+
+
+def end_expired_session() -> Any:
+    """The CRM dropped our session: clear the cookie and ask for a new login, then come back."""
+    log.info("CRM session ended; asking the customer to log in again")
+    logout_customer()
+    flash(str(SESSION_ENDED), "warning")
+    return redirect(url_for("auth.login", next=_here()))
+
+
+def _here() -> str | None:
+    """Where to come back to after login: this page for GETs, the referring page otherwise."""
+    if request.method == "GET":
+        return safe_next(request.script_root + request.full_path.rstrip("?"))
+    referrer = request.referrer or ""
+    parts = urlsplit(referrer)
+    if parts.netloc and parts.netloc != request.host:
+        return None
+    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+
+def _rotate() -> None:
+    kept = {key: session[key] for key in _KEPT_ON_ROTATE if key in session}
+    session.clear()
+    session.update(kept)
+
+
+def _fernet() -> Fernet:
+    return current_app.extensions[FERNET_KEY]
