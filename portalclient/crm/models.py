@@ -9,6 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .errors import CrmError
+
+
+class FileUnavailable(CrmError):
+    """The CRM has no file for this record (no attachment, wrong name, missing on its disk)."""
+
+
+class PdfUnavailable(FileUnavailable):
+    """The CRM could not produce the PDF (get_pdf answered [] or failed with HTTP 500)."""
+
 
 @dataclass(frozen=True)
 class CrmSession:
