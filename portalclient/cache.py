@@ -1,0 +1,93 @@
+"""Every cache of the portal, in one object in ``app.extensions``.
+
+Only CRM metadata that is the same for every customer lives here (the portal module list and the
+per-module "see records across the organization" flags); nothing per customer. Each cachetools
+cache sits behind its own lock. A failing cache logs and falls through to the CRM, it never
+breaks a page; CRM errors are not cached and reach the caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any, Callable, Hashable, TypeVar
+
+from cachetools import TTLCache
+from flask import Flask, current_app
+
+from portalclient.config import CacheSection
+
+log = logging.getLogger(__name__)
+
+EXTENSION_KEY = "portalclient.cache"
+T = TypeVar("T")
+_MISSING = object()
+
+
+class LockedCache:
+    """A TTLCache with a lock, whose failures are logged instead of raised."""
+
+    def __init__(self, name: str, *, maxsize: int, ttl: float) -> None:
+        self.name = name
+        self._cache: TTLCache = TTLCache(maxsize=maxsize, ttl=ttl)
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The cached value for ``key``, else ``compute()`` (called outside the lock) stored."""
+        value = self._lookup(key)
+        if value is not _MISSING:
+            return value
+        value = compute()
+        self._store(key, value)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def _lookup(self, key: Hashable) -> Any:
+        try:
+            with self._lock:
+                return self._cache.get(key, _MISSING)
+        except (TypeError, ValueError, KeyError):
+            log.warning("cache %s: lookup of %r failed; asking the CRM", self.name, key,
+                        exc_info=True)
+            return _MISSING
+
+    def _store(self, key: Hashable, value: Any) -> None:
+        try:
+            with self._lock:
+                self._cache[key] = value
+        except (TypeError, ValueError, KeyError):
+            log.warning("cache %s: could not keep %r", self.name, key, exc_info=True)
+
+
+class PortalCache:
+    """The portal's metadata caches; the CRM client is passed in so tests can use any client."""
+
+    def __init__(self, config: CacheSection) -> None:
+        ttl = config.modules_ttl_seconds
+        self.modules_cache = LockedCache("modules", maxsize=1, ttl=ttl)
+        self.show_all_cache = LockedCache("show_all", maxsize=config.maxsize, ttl=ttl)
+
+    def modules(self, crm: Any) -> tuple[str, ...]:
+        """The CRM's portal modules in the admin's order (global, not per customer)."""
+        return self.modules_cache.get_or_compute("modules", crm.modules)
+
+    def show_all(self, crm: Any, module: str) -> bool:
+        """Whether ``module`` may show records of the customer's whole organization."""
+        return self.show_all_cache.get_or_compute(module, lambda: crm.show_all(module))
+
+    def clear(self) -> None:
+        """Forget everything (after an admin changed the portal set-up)."""
+        self.modules_cache.clear()
+        self.show_all_cache.clear()
+
+
+def init_cache(app: Flask, config: CacheSection) -> None:
+    app.extensions[EXTENSION_KEY] = PortalCache(config)
+
+
+def get_cache() -> PortalCache:
+    """The running app's caches."""
+    return current_app.extensions[EXTENSION_KEY]

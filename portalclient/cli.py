@@ -1,0 +1,134 @@
+"""The ``portalclient`` command: ``serve`` (production, gunicorn) and ``demo`` (portal + stub CRM)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import threading
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from portalclient.config import ConfigError, default_config_path, load_config
+
+log = logging.getLogger(__name__)
+
+DEMO_LANGUAGES = ["en", "de", "ja", "ru", "fa", "it", "sv", "es", "fr", "pt_BR", "tr", "zh_CN"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script; returns the process exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.handler(args)
+    except ConfigError as exc:
+        print(f"portalclient: configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="portalclient", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the portal with gunicorn")
+    serve.add_argument("--config", type=Path, default=None,
+                       help="PortalConfig.toml (default: $PORTALCLIENT_CONFIG or ./PortalConfig.toml)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.set_defaults(handler=serve_command)
+    demo = commands.add_parser("demo", help="run the portal against a local stub CRM with demo data")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8080)
+    demo.add_argument("--crm-port", type=int, default=8081)
+    demo.add_argument("--data", type=Path, default=Path("var/demo-crm"),
+                      help="folder for the stub CRM's database (and the demo portal config)")
+    demo.set_defaults(handler=demo_command)
+    return parser
+
+
+# --- serve ------------------------------------------------------------------------------------
+
+def serve_command(args: argparse.Namespace) -> int:
+    """Validate the configuration up front, then hand over to gunicorn (one CRM client per worker)."""
+    from gunicorn.app.base import BaseApplication
+
+    from portalclient import create_app
+
+    config_path = args.config or default_config_path()
+    load_config(config_path)  # fail here, with a readable message, not in every worker
+
+    class PortalServer(BaseApplication):
+        def load_config(self) -> None:
+            for key, value in _gunicorn_options(args).items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Callable[..., Any]:
+            return create_app(config_path)
+
+    PortalServer().run()
+    return 0
+
+
+def _gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "bind": f"{args.host}:{args.port}",
+        "workers": max(1, args.workers),
+        "threads": max(1, args.threads),
+        "worker_class": "gthread" if args.threads > 1 else "sync",
+        "accesslog": "-",
+        "errorlog": "-",
+    }
+
+
+# --- demo -------------------------------------------------------------------------------------
+
+def demo_command(args: argparse.Namespace) -> int:
+    """Start the stub CRM and the portal on local ports; print where and how to log in."""
+    from werkzeug.serving import make_server
+
+    import crm_stub
+    from portalclient import create_app
+
+    crm_app = crm_stub.create_app(args.data)
+    crm_url = f"http://{args.host}:{args.crm_port}"
+    crm_app.extensions["crm_stub"].base_url = crm_url
+    portal_url = f"http://{args.host}:{args.port}/"
+    config_path = write_demo_config(args.data / "portal", crm_url, portal_url)
+    crm_server = make_server(args.host, args.crm_port, crm_app, threaded=True)
+    portal_server = make_server(args.host, args.port, create_app(config_path), threaded=True)
+    crm_thread = threading.Thread(target=crm_server.serve_forever, name="demo-crm", daemon=True)
+    crm_thread.start()
+    _print_banner(portal_url, crm_url, crm_app.extensions["crm_stub"].store.demo_logins())
+    try:
+        portal_server.serve_forever()
+    except KeyboardInterrupt:
+        print("\nstopping")
+    finally:
+        portal_server.server_close()
+        crm_server.shutdown()
+        crm_server.server_close()
+    return 0
+
+
+def write_demo_config(folder: Path, crm_url: str, portal_url: str) -> Path:
+    """(Re)write the demo's PortalConfig.toml; its generated secret stays beside it across runs."""
+    folder.mkdir(parents=True, exist_ok=True)
+    values = {"Server_Path": crm_url, "Authenticate_Path": portal_url,
+              "upload_dir": str((folder / "uploads").resolve())}
+    lines = ["# Written by `portalclient demo`; rewritten on every start.\n"]
+    lines += [f"{key} = {json.dumps(value)}\n" for key, value in values.items()]
+    lines.append(f"languages = {json.dumps(DEMO_LANGUAGES)}\n")
+    lines.append('[branding]\nname = "Demo Customer Portal"\n')
+    path = folder / "PortalConfig.toml"
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def _print_banner(portal_url: str, crm_url: str, logins: list[tuple[str, str]]) -> None:
+    print(f"\nPortal:   {portal_url}\nStub CRM: {crm_url}\n\nDemo logins (e-mail password):")
+    for email, password in logins:
+        print(f"  {email} {password}")
+    print("\nPress Ctrl-C to stop.", flush=True)
