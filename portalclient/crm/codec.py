@@ -116,17 +116,16 @@ def _parse(body: bytes, operation: str | None) -> etree._Element:
     """Parse safely; on failure strip C0 control characters and try once more."""
     if any(marker in body for marker in _DOCTYPE_MARKERS):
         raise MalformedResponse("response carries a DOCTYPE", operation=operation)
-    try:
-        root = etree.fromstring(body, _new_parser())
-    except etree.XMLSyntaxError as first:
-        cleaned = _C0_CONTROLS.sub(b"", body)
-        if cleaned == body:
-            raise MalformedResponse(f"unparseable XML: {first}", operation=operation) from first
+    error: etree.XMLSyntaxError | None = None
+    for attempt in (body, _C0_CONTROLS.sub(b"", body)):
         try:
-            root = etree.fromstring(cleaned, _new_parser())
-        except etree.XMLSyntaxError as second:
-            raise MalformedResponse(f"unparseable XML: {second}",
-                                    operation=operation) from second
+            root = etree.fromstring(attempt, _new_parser())
+            break
+        except etree.XMLSyntaxError as exc:
+            error = exc
+    else:
+        raise MalformedResponse(f"unparseable XML: {error}", operation=operation) from error
+    if error is not None:
         log.warning("%s: dropped control characters to parse the response", operation)
     if root.getroottree().docinfo.doctype:
         raise MalformedResponse("response carries a DOCTYPE", operation=operation)
@@ -191,13 +190,10 @@ def _is_fault(method: etree._Element, value: Any) -> bool:
 def _fault(value: Any, operation: str | None) -> SoapFault:
     """Build the exception from a decoded Fault struct."""
     fields = value if isinstance(value, dict) else {}
-
-    def text(key: str) -> str:
-        item = fields.get(key)
-        return "" if item is None else item if isinstance(item, str) else str(item)
-
-    return SoapFault(text("faultstring"), faultcode=text("faultcode"),
-                     faultactor=text("faultactor"), detail=fields.get("detail", ""),
+    text = {key: "" if fields.get(key) is None else str(fields[key])
+            for key in ("faultcode", "faultstring", "faultactor")}
+    return SoapFault(text["faultstring"], faultcode=text["faultcode"],
+                     faultactor=text["faultactor"], detail=fields.get("detail", ""),
                      operation=operation)
 
 
@@ -246,7 +242,7 @@ def _read_attrs(el: etree._Element, default_type: str | None) -> _Attrs:
             if match:
                 info.item_type, info.cols = match.group(2), match.group(4)
         elif local == "nil":
-            info.nil = value == "true" or _php_equals_one(value)
+            info.nil = value in ("true", "1")
         elif key == "href":
             info.href = value
         elif local not in _IGNORED_ATTRS:
@@ -402,14 +398,6 @@ def _php_float(text: str) -> float:
     """PHP's ``(float)`` of a string: the leading number, 0.0 if none."""
     match = _PHP_NUMBER.match(text)
     return float(match.group(1)) if match else 0.0
-
-
-def _php_equals_one(text: str) -> bool:
-    """PHP 8's ``$text == '1'``: true for any numeric string whose value is 1."""
-    match = _PHP_NUMBER.match(text)
-    if not match or text[match.end():].strip(" \t\n\r\v\f"):
-        return False
-    return float(match.group(1)) == 1.0
 
 
 def _php_base64(text: str) -> bytes:
