@@ -5,6 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -286,3 +290,50 @@ def test_other_service_is_not_configured(stub_server):
     assert response.status_code == 200
     assert response.text == "No Service Configured for <b>x</b>"
     assert response.headers["Content-Type"].startswith("text/plain")
+
+
+# --- the crm-stub command ----------------------------------------------------------------------
+
+def test_demo_users_prints_email_and_password_per_line(tmp_path, capsys):
+    from crm_stub.cli import main
+
+    assert main(["demo-users", "--data", str(tmp_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(len(line.split(" ")) == 2 for line in lines)
+    assert lines[0].split(" ")[0] == "alice@acme.example"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_command_answers_soap_calls(tmp_path):
+    port = _free_port()
+    command = [sys.executable, "-m", "crm_stub.cli", "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--data", str(tmp_path)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                          text=True) as process:
+        try:
+            banner = process.stdout.readline().strip()
+            response = _wait_for_soap(f"http://127.0.0.1:{port}", "fault.unknown_operation")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert banner == f"stub CRM: http://127.0.0.1:{port}/vtigerservice.php?service=customerportal"
+    assert response.status_code == 500
+    assert response.headers["Server"] == "NuSOAP Server v0.9.5"
+    assert _part(response).findtext("faultstring").startswith("Operation 'no_such_operation'")
+    assert (tmp_path / "crm.sqlite3").exists()
+
+
+def _wait_for_soap(base_url: str, trace: str) -> requests.Response:
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return _replay(base_url, trace)
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
