@@ -13,6 +13,8 @@ from flask import Blueprint, Response, current_app, request
 from lxml import etree
 
 from crm_stub.soap.dispatch import timed_handle_soap
+from crm_stub.soap.request import MAX_REQUEST_BYTES
+from crm_stub.soap.response import build_fault
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,20 @@ def _xml_response(body: bytes, status: int = 200) -> Response:
 
 def _html(text: str, status: int = 200) -> Response:
     return Response(text, status=status, content_type="text/html; charset=UTF-8")
+
+
+@bp.record_once
+def _cap_request_size(state) -> None:
+    """Bodies over the cap are refused before they are read (answered by ``_too_large``)."""
+    if state.app.config.get("MAX_CONTENT_LENGTH") is None:
+        state.app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+
+
+@bp.app_errorhandler(413)
+def _too_large(error) -> Response:
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    fault = build_fault(f"error in msg parsing:\nrequest larger than {limit} bytes")
+    return _xml_response(fault, 500)
 
 
 def _soap_call() -> Response:

@@ -1,4 +1,4 @@
-"""Parse a SOAP request the way vtiger's nusoap server does: operation by name, params by position."""
+"""Parse a SOAP request as vtiger's nusoap server does: operation by name, params by position."""
 
 from __future__ import annotations
 

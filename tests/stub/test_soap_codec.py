@@ -100,7 +100,8 @@ def test_fault_envelopes_match_the_real_faults(name):
     fault = _decoded(name)["fault"]
     mine = build_fault(fault["faultstring"], fault["faultcode"])
     assert _canonical(mine) == _canonical(real)
-    assert b">\n<SOAP-ENV:Body><SOAP-ENV:Fault>" in mine  # nusoap starts the fault Body on a new line
+    # nusoap starts the Body of a fault on a new line
+    assert b">\n<SOAP-ENV:Body><SOAP-ENV:Fault>" in mine
 
 
 def test_unqualified_operation_binds_ns1_to_the_envelope_namespace():

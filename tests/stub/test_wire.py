@@ -16,9 +16,11 @@ import requests
 from lxml import etree
 
 import crm_stub.operations  # noqa: F401  (registers every operation that exists so far)
-from crm_stub import create_app
+from crm_stub import build_app, create_app
+from crm_stub.context import StubContext
 from crm_stub.operations.registry import OPERATIONS, operation
 from crm_stub.soap.decode import decode_element
+from crm_stub.soap.request import MAX_REQUEST_BYTES
 from tests.servers import serve_wsgi
 
 TRACES = Path(__file__).resolve().parent.parent / "crm" / "traces"
@@ -252,6 +254,20 @@ def test_endpoint_under_a_sub_path(stub_server, wire_ops):
                              data=_envelope("<_wire_text/>"), headers=XML_HEADERS, timeout=30)
     assert response.status_code == 200
     assert _part(response)[0].text == "closed"
+
+
+def test_oversized_request_is_refused_with_a_fault_before_it_is_read(tmp_path, wire_ops):
+    app = build_app(StubContext(store=None, data_dir=tmp_path))
+    assert app.config["MAX_CONTENT_LENGTH"] == MAX_REQUEST_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    padding = "<p>" + "x" * 3000 + "</p>"
+    with serve_wsgi(app) as base_url:
+        small = _call(base_url, "<_wire_text/>")
+        big = _call(base_url, f"<_wire_text>{padding}</_wire_text>")
+    assert small.status_code == 200
+    assert big.status_code == 500
+    assert _part(big).findtext("faultstring") == (
+        "error in msg parsing:\nrequest larger than 2000 bytes")
 
 
 # --- GET, WSDL and other services --------------------------------------------------------------
