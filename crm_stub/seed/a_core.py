@@ -218,7 +218,7 @@ def _faqs(store: Store, now: dt.datetime) -> None:
             (None, "Internal: pricing for 2027", "Not for customers yet.", "General", None,
              "Draft")]
     for number, (faq_id, question, answer, category, product, status) in enumerate(faqs, 1):
-        faq_id = _entity(store, faq_id, "Faq", created + dt.timedelta(minutes=number))
+        faq_id = _entity(store, faq_id, "Faq", created)
         store.insert("faqs", id=faq_id, faq_no=f"FAQ{number}", question=question, answer=answer,
                      category=category, status=status, product_id=product)
     for faq_id, text, when in ((21, "Are you also available on Saturdays?", _ago(now, days=2)),
