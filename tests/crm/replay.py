@@ -35,6 +35,12 @@ class Canned:
     #: Send the body in chunks without Content-Length (chunked), as a streaming server would.
     chunked: bool = False
 
+    @classmethod
+    def from_trace(cls, trace) -> "Canned":
+        """The CRM's captured answer (a ``tests.crm.conftest.Trace``), status and type included."""
+        return cls(trace.response, status=trace.status,
+                   content_type=trace.content_type or "text/xml")
+
 
 @dataclass(frozen=True)
 class Recorded:
@@ -84,6 +90,13 @@ class ReplayServer:
     def queue_trace(self, trace_response: bytes, status: int = 200) -> None:
         """Queue a captured response body as the CRM sent it."""
         self.queue(Canned(body=trace_response, status=status))
+
+    def reset(self) -> None:
+        """Forget recorded requests and drop unserved replies (for a server shared by tests)."""
+        with self._lock:
+            self.requests.clear()
+        while not self.replies.empty():
+            self.replies.get_nowait()
 
     @property
     def last(self) -> Recorded:
