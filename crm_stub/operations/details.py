@@ -100,7 +100,8 @@ def field_values(ctx: StubContext, module: str, row: dict) -> list[tuple[str, st
         if field["fieldname"] in hidden:
             continue
         render = FORMATTERS[field["kind"]]
-        values.append((field["label"], field["block"], render(ctx, row, row.get(field["fieldname"]))))
+        value = render(ctx, row, row.get(field["fieldname"]))
+        values.append((field["label"], field["block"], value))
     return values
 
 

@@ -1,4 +1,4 @@
-"""Module lists: ``get_list_values`` (T2) and the product/service lists (T3), PROTOCOL 4.21/4.22/4.31.
+"""Module lists: ``get_list_values`` (T2) and product/service lists (T3), PROTOCOL 4.21/22/31.
 
 A column is (label, fieldname, renderer); columns whose fieldname is hidden for the portal
 user's profile are dropped, as the CRM drops hidden list columns.

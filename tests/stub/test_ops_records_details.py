@@ -59,7 +59,8 @@ def test_ticket_values_and_service_contract_pseudo_fields(crm):
     assert contract == [
         {"fieldlabel": "Subject", "blockname": "Service Contract Details",
          "fieldvalue": "Acme Support Contract 2026"},
-        {"fieldlabel": "Used Units", "blockname": "Service Contract Details", "fieldvalue": "12.50"},
+        {"fieldlabel": "Used Units", "blockname": "Service Contract Details",
+         "fieldvalue": "12.50"},
         {"fieldlabel": "Total Units", "blockname": "Service Contract Details",
          "fieldvalue": "40.00"},
         {"fieldlabel": "Available Units", "blockname": "Service Contract Details",
@@ -71,7 +72,8 @@ def test_account_only_ticket_has_empty_contact_and_product_anchor_for_zero(crm):
     got = values(crm.call("get_details", str(ticket), "HelpDesk",
                           *crm.as_("bob@acme.example")))
     assert got["Contact Name"] == ""
-    assert got["Product Name"] == '<a href="index.php?module=Products&action=index&productid=0"></a>'
+    assert got["Product Name"] == \
+        '<a href="index.php?module=Products&action=index&productid=0"></a>'
     assert got["Status"] == "Wait For Response"
 
 

@@ -55,7 +55,8 @@ def test_quote_pdf_from_the_operation(crm):
     result = crm.call("get_pdf", str(quote), "Quotes", *crm.as_("erin@globex.example"))
     assert base64.b64decode(result[0]).startswith(b"%PDF-")
     document = pdf_document(crm.ctx, "Quotes", load_record(crm.ctx, "Quotes", quote))
-    assert (document.kind, document.number, document.total) == ("Quote", "QUO2", 4050.71)  # 10 x 349.5 - 5 % + 22 %
+    # 10 x 349.5 - 5 % = 3320.25, + 22 % tax = 4050.705 -> 4050.71
+    assert (document.kind, document.number, document.total) == ("Quote", "QUO2", 4050.71)
 
 
 def test_pdf_refusals(crm):
