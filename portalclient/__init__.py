@@ -1,0 +1,98 @@
+"""portalclient: a customer self-service portal for vtiger-family CRMs.
+
+``create_app`` only wires things together: configuration, i18n, the CRM client, the caches,
+the customer session, blueprints and error handlers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portalclient import auth, home
+from portalclient.cache import init_cache
+from portalclient.config import EXTENSION_KEY as CONFIG_KEY
+from portalclient.config import PortalConfig, load_config
+from portalclient.crm_access import init_crm
+from portalclient.errors import register_error_handlers
+from portalclient.i18n import init_i18n
+from portalclient.session import init_session
+
+log = logging.getLogger(__name__)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+#: A strict policy: the portal ships no inline script or style and loads nothing third-party.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
+                           "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
+                           "base-uri 'none'; object-src 'none'")
+
+
+def create_app(config_path: str | os.PathLike | None = None,
+               overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the portal application from ``PortalConfig.toml`` (see ``load_config``)."""
+    config = load_config(config_path, overrides)
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR))
+    app.config.update(SECRET_KEY=config.security.secret_key,
+                      MAX_CONTENT_LENGTH=config.uploads.max_mb * 1024 * 1024 + 64 * 1024,
+                      APPLICATION_ROOT=url_prefix(config) or "/")
+    app.extensions[CONFIG_KEY] = config
+    init_i18n(app, config)
+    init_session(app, config)
+    init_crm(app, config.to_crm_settings())
+    init_cache(app, config.cache)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(home.bp)
+    register_error_handlers(app)
+    app.after_request(_security_headers)
+    _wrap_wsgi(app, config)
+    return app
+
+
+def url_prefix(config: PortalConfig) -> str:
+    """The sub-path the portal lives under, from Authenticate_Path ("" at the root)."""
+    return urlsplit(config.authenticate_path).path.rstrip("/")
+
+
+def _wrap_wsgi(app: Flask, config: PortalConfig) -> None:
+    prefix = url_prefix(config)
+    if prefix:
+        app.wsgi_app = _PrefixMiddleware(app.wsgi_app, prefix)
+    hops = config.security.trusted_proxies
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
+
+
+class _PrefixMiddleware:
+    """Serve the app under ``prefix``: URLs are built with it, and requests may carry it or not
+    (a reverse proxy may strip it)."""
+
+    def __init__(self, wsgi_app: Any, prefix: str) -> None:
+        self.wsgi_app = wsgi_app
+        self.prefix = prefix
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path == self.prefix or path.startswith(self.prefix + "/"):
+            environ["PATH_INFO"] = path[len(self.prefix):] or "/"
+        environ["SCRIPT_NAME"] = self.prefix
+        return self.wsgi_app(environ, start_response)
+
+
+def _security_headers(response):
+    """Basic hardening headers on every response."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        headers.setdefault("Cache-Control", "no-store")
+    return response

@@ -1,0 +1,108 @@
+"""Login and logout (blueprint ``auth``)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from portalclient.cache import get_cache
+from portalclient.crm.errors import CrmError, CrmUnavailable, LoginRefused, VersionIncompatible
+from portalclient.crm.models import Customer
+from portalclient.crm_access import get_crm
+from portalclient.session import (current_customer, login_customer, logout_customer,
+                                  require_csrf, safe_next)
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("auth", __name__)
+
+#: The CRM answers INVALID_USERNAME_OR_PASSWORD for a wrong password AND an ended support
+#: period (PROTOCOL 3.1), so the portal cannot tell them apart either.
+WRONG_CREDENTIALS = _l("The e-mail address or password is not correct, or your support period "
+                       "has ended.")
+MISSING_FIELDS = _l("Please enter your e-mail address and your password.")
+CRM_UNREACHABLE = _l("The support system is not reachable right now. Please try again in a few "
+                     "minutes.")
+CRM_FAILED = _l("The support system could not check your login. Please try again later.")
+VERSION_REFUSED = _l("The support system does not accept this portal's version. Please tell "
+                     "the portal's administrator.")
+PORTAL_DISABLED = _l("The customer portal is not enabled in the support system.")
+LOGGED_OUT = _l("You have been logged out.")
+
+
+class LoginProblem(Exception):
+    """A login attempt failed; carries the message to show and the HTTP status."""
+
+    def __init__(self, message: object, status: int) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.status = status
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    """Show the login form; on POST authenticate with the CRM and start the session."""
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_customer() is not None:
+            return redirect(next_url or url_for("home.index"))
+        return render_template("auth/login.html", email="", next_url=next_url)
+    require_csrf()
+    email = request.form.get("email", "").strip()
+    try:
+        customer = _authenticate(email, request.form.get("password", ""))
+    except LoginProblem as problem:
+        return render_template("auth/login.html", email=email, next_url=next_url,
+                               error=problem.message), problem.status
+    login_customer(customer)
+    return redirect(next_url or url_for("home.index"))
+
+
+def _authenticate(email: str, password: str) -> Customer:
+    """Ask the CRM; every refusal becomes a LoginProblem with a customer-facing message."""
+    if not email or not password:
+        raise LoginProblem(MISSING_FIELDS, 400)
+    crm = get_crm()
+    try:
+        customer = crm.authenticate(email, password)
+        if not get_cache().modules(crm):
+            raise LoginProblem(PORTAL_DISABLED, 403)
+        _record_login(customer)
+    except VersionIncompatible:
+        log.error("the CRM refused our protocol version")
+        raise LoginProblem(VERSION_REFUSED, 502) from None
+    except LoginRefused as exc:
+        log.info("login refused by the CRM (%s)", exc.reason)
+        raise LoginProblem(WRONG_CREDENTIALS, 401) from None
+    except CrmUnavailable as exc:
+        log.warning("CRM unavailable at login: %s", exc)
+        raise LoginProblem(CRM_UNREACHABLE, 503) from None
+    except CrmError as exc:
+        log.error("CRM error at login: %s", exc)
+        raise LoginProblem(CRM_FAILED, 502) from None
+    return customer
+
+
+def _record_login(customer: Customer) -> None:
+    """Tell the CRM about the login (its "last login" bookkeeping); a failure is not fatal."""
+    try:
+        get_crm().record_login(customer.session)
+    except CrmUnavailable as exc:
+        log.warning("could not record the login in the CRM: %s", exc)
+
+
+@bp.route("/logout", methods=("POST",))
+def logout():
+    """Tell the CRM the customer left, then forget them here."""
+    require_csrf()
+    crm_session = current_customer()
+    if crm_session is not None:
+        try:
+            get_crm().logout(crm_session)
+        except CrmError as exc:
+            log.warning("could not record the logout in the CRM: %s", exc)
+    logout_customer()
+    flash(str(LOGGED_OUT), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,101 @@
+"""Integration fixtures: the stub CRM and the portal on real local ports, driven over HTTP."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import lxml.html
+import pytest
+import requests
+
+import crm_stub
+from portalclient import create_app
+from tests.servers import serve_wsgi
+
+
+@dataclass
+class StubCrm:
+    """The running stub CRM: its URL and its store (to check what the portal told it)."""
+
+    url: str
+    store: Any
+
+    def demo_login(self) -> tuple[str, str]:
+        """The first demo login: an active customer with open and closed tickets."""
+        return self.store.demo_logins()[0]
+
+
+@pytest.fixture
+def stub_crm(tmp_path: Path) -> Iterator[StubCrm]:
+    app = crm_stub.create_app(tmp_path / "crm")
+    with serve_wsgi(app) as url:
+        app.extensions["crm_stub"].base_url = url
+        yield StubCrm(url=url, store=app.extensions["crm_stub"].store)
+
+
+def portal_overrides(crm_url: str, tmp_path: Path, **extra: Any) -> dict[str, Any]:
+    """A complete portal configuration for tests (no config file is ever read)."""
+    overrides: dict[str, Any] = {
+        "Server_Path": crm_url,
+        "Authenticate_Path": "http://127.0.0.1/",
+        "upload_dir": str(tmp_path / "uploads"),
+        "languages": ["en", "de", "fa"],
+        "default_language": "en",
+        "crm": {"timeout_seconds": 5},
+        "security": {"secret_key": "integration-test-secret"},
+    }
+    overrides.update(extra)
+    return overrides
+
+
+@pytest.fixture
+def make_portal(tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Start a portal against ``crm_url``; returns its base URL (servers stop after the test)."""
+    stack: list[Any] = []
+
+    def start(crm_url: str, **extra: Any) -> str:
+        server = serve_wsgi(create_app(overrides=portal_overrides(crm_url, tmp_path, **extra)))
+        stack.append(server)
+        return server.__enter__()
+
+    yield start
+    for server in reversed(stack):
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture
+def portal_url(stub_crm: StubCrm, make_portal) -> str:
+    return make_portal(stub_crm.url)
+
+
+@pytest.fixture
+def browser() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        session.headers["Accept-Language"] = "en"
+        yield session
+
+
+def page(response: requests.Response) -> lxml.html.HtmlElement:
+    return lxml.html.fromstring(response.text)
+
+
+def login(browser: requests.Session, portal_url: str, email: str, password: str,
+          next_url: str | None = None) -> requests.Response:
+    """Fill in the login form like a person would (GET it for the CSRF token, then POST)."""
+    params = {"next": next_url} if next_url else None
+    form_page = browser.get(f"{portal_url}/login", params=params)
+    token = page(form_page).xpath("//form[@method='post']//input[@name='csrf_token']/@value")[0]
+    data = {"csrf_token": token, "email": email, "password": password}
+    if next_url:
+        data["next"] = next_url
+    return browser.post(f"{portal_url}/login", data=data)
+
+
+def free_port() -> int:
+    """A local port with nothing listening on it (for an unreachable CRM)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
