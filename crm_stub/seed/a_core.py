@@ -217,12 +217,13 @@ def _faqs(store: Store, now: dt.datetime) -> None:
              "Installation", 9, "Published"),
             (None, "Internal: pricing for 2027", "Not for customers yet.", "General", None,
              "Draft")]
+    ids = []
     for number, (faq_id, question, answer, category, product, status) in enumerate(faqs, 1):
-        faq_id = _entity(store, faq_id, "Faq", created)
-        store.insert("faqs", id=faq_id, faq_no=f"FAQ{number}", question=question, answer=answer,
-                     category=category, status=status, product_id=product)
+        ids.append(_entity(store, faq_id, "Faq", created))
+        store.insert("faqs", id=ids[-1], faq_no=f"FAQ{number}", question=question,
+                     answer=answer, category=category, status=status, product_id=product)
     for faq_id, text, when in ((21, "Are you also available on Saturdays?", _ago(now, days=2)),
-                               (20, "Worked for me,\nthanks!", _ago(now, days=1))):
+                               (ids[3], "Funziona,\ngrazie mille!", _ago(now, days=1))):
         store.insert("faq_comments", faq_id=faq_id, comment=text, created=format_time(when))
 
 
