@@ -17,20 +17,21 @@ from typing import Any
 
 from . import tables
 from .codec import as_list, decode_response
-from .errors import (CrmError, CrmHttpError, LoginRefused, ModuleInactive, NotAuthorized,
-                     SessionExpired, UnexpectedResponse, VersionIncompatible)
+from .errors import (CrmError, CrmHttpError, LoginRefused, MalformedResponse, ModuleInactive,
+                     NotAuthorized, SessionExpired, UnexpectedResponse, VersionIncompatible)
 from .markup import plain_text
 from .models import (Attachment, Comment, CrmSession, Customer, Field, FileContent,
                      FileUnavailable, KnowledgeBase, NewTicket, PasswordMailResult,
                      PdfUnavailable, RecordDetail, RecordTable, TicketFormOptions, TicketList)
 from .settings import CrmSettings
-from .transport import SoapChannel
+from .transport import ResponseTooLarge, SoapChannel
 
 log = logging.getLogger(__name__)
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _PICKLIST_NAME = re.compile(r"^[_a-zA-Z0-9.]+$")
-_SOURCES = {"Quotes": "quotes", "Invoice": "invoices"}
+#: The server's fixed block order after the related block; a block is absent when its tab is.
+_SOURCES = (("Quotes", "quotes"), ("Invoice", "invoices"))
 
 
 def xml_safe(value: Any) -> Any:
@@ -333,7 +334,8 @@ class CrmClient:
         result = self._call(operation, session.contact_id, module, session.session_id,
                             _flag(only_mine))
         blocks = tables.block_tables(self._data(result, operation), module)
-        sources = ["related"] + [_SOURCES[m] for m in self.modules() if m in _SOURCES]
+        active = self.modules()
+        sources = ["related"] + [source for module, source in _SOURCES if module in active]
         if len(sources) != len(blocks):
             log.warning("%s: %d blocks for sources %s", operation, len(blocks), sources)
             sources = ["related", "quotes", "invoices"][:len(blocks)]
@@ -359,8 +361,10 @@ class CrmClient:
         try:
             result = self._call("get_pdf", record_id, module, session.contact_id,
                                 session.session_id)
-        except CrmHttpError as exc:
-            if exc.status != 500:
+        except ResponseTooLarge:
+            raise
+        except (CrmHttpError, MalformedResponse) as exc:  # PHP fatal in the CRM's PDF code
+            if isinstance(exc, CrmHttpError) and exc.status != 500:
                 raise
             raise PdfUnavailable("the CRM failed rendering the PDF", operation="get_pdf") from exc
         items = tables.top_items(self._data(result, "get_pdf"))

@@ -88,7 +88,7 @@ def parse_date(value: Any) -> dt.date | None:
 
 
 def _unwrap(item: Any, module: str) -> Any:
-    """``{M: payload}`` -> payload; tolerate another single key (module name spelled differently)."""
+    """``{M: payload}`` -> payload; tolerate another single key (module spelled differently)."""
     if isinstance(item, dict):
         if module in item:
             return item[module]

@@ -1,4 +1,4 @@
-"""Result mapping, part 1: login, passwords, sessions, tickets, FAQ — real answers to dataclasses."""
+"""Result mapping, part 1: login, passwords, sessions, tickets, FAQ: real answers -> models."""
 
 from __future__ import annotations
 
@@ -331,3 +331,12 @@ def test_knowledge_base_dead_session(client, crm):
     answer(crm, "get_KBase_details.invalid_session")
     with pytest.raises(SessionExpired):
         client.knowledge_base(SESSION)
+
+
+def test_one_client_serves_parallel_threads(client, crm):
+    from concurrent.futures import ThreadPoolExecutor
+    answer(crm, *["get_modules.direct"] * 16)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: client.modules(), range(16)))
+    assert len(crm.requests) == 16
+    assert all(result == results[0] and len(result) == 13 for result in results)

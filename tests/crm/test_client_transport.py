@@ -14,6 +14,7 @@ from portalclient.crm.transport import (BINDING, PHP_NSMAP, ResponseTooLarge, So
 from tests.crm.replay import Canned, replay_server
 
 SOAP_ENV = "http://schemas.xmlsoap.org/soap/envelope/"
+SOAP_ENC = "http://schemas.xmlsoap.org/soap/encoding/"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
@@ -42,8 +43,8 @@ def test_struct_call_looks_like_the_php_client(crm):
     assert sent.path == "/vtigerservice.php?service=customerportal"
     assert sent.headers["Content-Type"] == "text/xml; charset=UTF-8"
     envelope = etree.fromstring(sent.body)
-    assert envelope.get(f"{{{SOAP_ENV}}}encodingStyle") == "http://schemas.xmlsoap.org/soap/encoding/"
-    assert {k: v for k, v in envelope.nsmap.items()} == PHP_NSMAP
+    assert envelope.get(f"{{{SOAP_ENV}}}encodingStyle") == SOAP_ENC
+    assert dict(envelope.nsmap) == PHP_NSMAP
     operation = envelope.find(f"{{{SOAP_ENV}}}Body")[0]
     assert etree.QName(operation).namespace == "http://www.vtiger.com/products/crm"
     struct = operation[0]
