@@ -122,7 +122,7 @@ def _insert_ticket(ctx: StubContext, contact_id: int, params: Any) -> int:
 
 @operation("create_ticket")
 def create_ticket(ctx: StubContext, params: Any) -> list | None:
-    """Open a ticket for the caller (parent_id must be the caller); relate visible contract/project."""
+    """Open a ticket for the caller (parent_id must be the caller), relating visible records."""
     contact_id = session_contact(ctx, params)
     if contact_id is None or record(params, "parent_id") != contact_id:
         return None

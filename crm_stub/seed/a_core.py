@@ -2,7 +2,8 @@
 
 Record ids 1–22 mirror the captured berliCRM (Acme = 2, Alice = 4, products 7–9, services 10–11,
 tickets 12–19, FAQs 20–22) so trace-shaped answers line up; Dave, Erin, Frank are 23–25 and
-everything else is allocated in order. All dates are relative to ``now`` so support windows stay meaningful.
+everything else is allocated in order. All dates are relative to ``now`` so support windows
+stay meaningful.
 """
 
 from __future__ import annotations
@@ -82,19 +83,7 @@ def _portal_setup(store: Store) -> None:
 def _people(store: Store, now: dt.datetime) -> None:
     """Organizations, contacts and their portal logins."""
     created = _ago(now, days=60)
-    _entity(store, 1, "Accounts", created)
-    store.insert("accounts", id=1, account_no="ACC1", name="Initech GmbH", city="Berlin",
-                 country="Germany", industry="Consulting")
-    _entity(store, 2, "Accounts", created)
-    store.insert("accounts", id=2, account_no="ACC2", name="Acme Corporation",
-                 phone="+1 555 0100", website="https://acme.example", email="info@acme.example",
-                 industry="Manufacturing", employees=250, street="1 Road Runner Way",
-                 city="Phoenix", code="85001", country="USA")
-    _entity(store, 3, "Accounts", created)
-    store.insert("accounts", id=3, account_no="ACC3", name="Globex Ltd", phone="+44 20 7946 0000",
-                 website="https://globex.example", industry="Technology", employees=80,
-                 city="London", country="United Kingdom",
-                 description="Sede italiana: Milano – «clienti prioritari» & partner")
+    _accounts(store, created)
     today = now.date()
     active = (today.replace(year=today.year - 1, month=1, day=1),
               today.replace(year=today.year + 4, month=12, day=31))
@@ -113,6 +102,23 @@ def _people(store: Store, now: dt.datetime) -> None:
     frank = _contact(store, 25, 3, "Mr.", "Frank", "Fischer", "frank@globex.example", active,
                      created)
     store.execute("UPDATE portal_users SET is_active = 0 WHERE contact_id = ?", (frank,))
+
+
+def _accounts(store: Store, created: dt.datetime) -> None:
+    """Initech (no portal users), Acme Corporation and Globex Ltd."""
+    _entity(store, 1, "Accounts", created)
+    store.insert("accounts", id=1, account_no="ACC1", name="Initech GmbH", city="Berlin",
+                 country="Germany", industry="Consulting")
+    _entity(store, 2, "Accounts", created)
+    store.insert("accounts", id=2, account_no="ACC2", name="Acme Corporation",
+                 phone="+1 555 0100", website="https://acme.example", email="info@acme.example",
+                 industry="Manufacturing", employees=250, street="1 Road Runner Way",
+                 city="Phoenix", code="85001", country="USA")
+    _entity(store, 3, "Accounts", created)
+    store.insert("accounts", id=3, account_no="ACC3", name="Globex Ltd", phone="+44 20 7946 0000",
+                 website="https://globex.example", industry="Technology", employees=80,
+                 city="London", country="United Kingdom",
+                 description="Sede italiana: Milano – «clienti prioritari» & partner")
 
 
 def _contact(store: Store, record_id: int | None, account_id: int, salutation: str,

@@ -132,13 +132,9 @@ class Store:
         finally:
             conn.depth = 0
 
-    def now_text(self, now: dt.datetime) -> str:
-        """Database time text of ``now`` (kept here so every writer uses one format)."""
-        return format_time(now)
-
     def new_entity(self, module: str, owner_id: int | None, creator_id: int | None = None,
                    now: dt.datetime | None = None, record_id: int | None = None) -> int:
-        """Allocate a CRM record id (vtiger_crmentity) for ``module``: the next, or ``record_id``."""
+        """Allocate a record id (vtiger_crmentity) for ``module``: the next one or ``record_id``."""
         stamp = format_time(now or self.seeded_at or dt.datetime.now())
         cur = self.execute(
             "INSERT INTO entities(id, module, owner_id, creator_id, created, modified)"
