@@ -31,7 +31,8 @@ _DOCTYPE_MARKERS = tuple("<!DOCTYPE".encode(enc) for enc in ("ascii", "utf-16-le
 #: nusoap's arrayType pattern, unanchored like its preg_match; ``":[n]"`` does not match.
 _ARRAY_TYPE = re.compile(r"([A-Za-z0-9_]+):([A-Za-z]+[A-Za-z0-9_]+)\[([0-9]+),?([0-9]*)\]")
 #: The leading numeric part of a string as PHP's numeric-string rules read it.
-_PHP_NUMBER = re.compile(r"[ \t\n\r\v\f]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+_PHP_NUMBER = re.compile(
+    r"[ \t\n\r\v\f]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
 _PHP_TRIM = " \t\n\r\0\x0b"
 _INT_TYPES = frozenset({
     "int", "integer", "short", "byte", "nonPositiveInteger", "negativeInteger",

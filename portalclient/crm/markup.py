@@ -141,7 +141,7 @@ class _FragmentParser(HTMLParser):
             self.parts.append("\n")
             self._after_br = True
         elif tag == "a":
-            href = dict(attrs).get("href")
+            href = next((v for k, v in attrs if k == "href"), None)  # browsers use the first
             if href:
                 self.hrefs.append(href)
         elif tag in _INVISIBLE:

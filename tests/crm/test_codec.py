@@ -101,13 +101,15 @@ def test_int_is_php_int_cast(text, expected):
     assert value == expected and type(value) is int
 
 
-@pytest.mark.parametrize("type_name", ["integer", "short", "byte", "unsignedInt", "positiveInteger"])
+@pytest.mark.parametrize("type_name",
+                         ["integer", "short", "byte", "unsignedInt", "positiveInteger"])
 def test_other_integer_types_cast_too(type_name):
     assert decode_return("5x", f'xsi:type="xsd:{type_name}"') == 5
 
 
 @pytest.mark.parametrize(("type_name", "text", "expected"), [
-    ("float", "45.5", 45.5), ("double", "abc", 0.0), ("decimal", "2.5x", 2.5), ("float", "40", 40.0),
+    ("float", "45.5", 45.5), ("double", "abc", 0.0), ("decimal", "2.5x", 2.5),
+    ("float", "40", 40.0),
 ])
 def test_float_family(type_name, text, expected):
     value = decode_return(text, f'xsi:type="xsd:{type_name}"')

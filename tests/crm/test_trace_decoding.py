@@ -1,4 +1,4 @@
-"""The oracle: every captured berliCRM answer decodes to exactly what PHP's nusoap client printed."""
+"""The oracle: every captured berliCRM answer decodes to exactly what PHP's nusoap client saw."""
 
 from __future__ import annotations
 
