@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -102,15 +103,19 @@ def demo_command(args: argparse.Namespace) -> int:
     crm_thread = threading.Thread(target=crm_server.serve_forever, name="demo-crm", daemon=True)
     crm_thread.start()
     _print_banner(portal_url, crm_url, crm_app.extensions["crm_stub"].store.demo_logins())
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        portal_server.serve_forever()
-    except KeyboardInterrupt:
-        print("\nstopping")
+        portal_server.serve_forever()  # werkzeug returns (and closes) on KeyboardInterrupt
     finally:
-        portal_server.server_close()
         crm_server.shutdown()
         crm_server.server_close()
+    print("stopped", flush=True)
     return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM stops the demo like Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 def write_demo_config(folder: Path, crm_url: str, portal_url: str) -> Path:

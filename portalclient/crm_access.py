@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from flask import Flask, current_app
 
-if TYPE_CHECKING:
-    from portalclient.crm.client import CrmClient
-    from portalclient.crm.settings import CrmSettings
+from portalclient.crm.client import CrmClient
+from portalclient.crm.settings import CrmSettings
 
 EXTENSION_KEY = "portalclient.crm"
 
 
 def init_crm(app: Flask, settings: CrmSettings) -> None:
     """Create the process-wide CRM client (thread-safe, shared by all requests)."""
-    from portalclient.crm.client import CrmClient
-
     app.extensions[EXTENSION_KEY] = CrmClient(settings)
 
 
