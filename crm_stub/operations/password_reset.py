@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_LIFETIME = dt.timedelta(hours=1)
 RESEND_PAUSE = dt.timedelta(minutes=1)
-SET_PASSWORD_PATH = "/set-password"
+SET_PASSWORD_PATH = "/portal/set-password"  # served by crm_stub.set_password
 SENDER = "portal@crm.example"
 GENERIC_ANSWER = ("true@@@<b>If this address belongs to an active portal login, a mail with a "
                   "link to set a new password has been sent to it.</b>")
