@@ -1,7 +1,7 @@
 """``crm-stub admin …``: the CRM administrator's settings, as subcommands over a data directory.
 
 ``register(subparsers)`` adds the commands to the ``admin`` command's subparsers; every leaf sets
-``func(args) -> int`` (exit status). Refusals print one line to stderr and return 1, never a
+``handler(args) -> int`` (exit status). Refusals print one line to stderr and return 1, never a
 traceback. ``main(argv)`` runs the commands stand-alone (``python -m crm_stub.admin``).
 """
 
@@ -163,7 +163,7 @@ def _leaf(subparsers, name: str, handler: Handler, help_text: str,
           common: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(name, parents=[common], help=help_text,
                                    description=help_text)
-    parser.set_defaults(func=_guarded(handler))
+    parser.set_defaults(handler=_guarded(handler))
     return parser
 
 
@@ -238,7 +238,7 @@ def build_parser(prog: str = "crm-stub admin") -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one admin command; returns the exit status."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    return args.handler(args)
 
 
 if __name__ == "__main__":

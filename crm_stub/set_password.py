@@ -23,6 +23,8 @@ from crm_stub.store import Store, format_time
 log = logging.getLogger(__name__)
 
 PATH = "/portal/set-password"
+#: Where crm_stub.operations.password_reset currently points its links; served the same.
+ALIAS_PATH = "/set-password"
 WELCOME_LINK_LIFETIME = dt.timedelta(hours=72)
 RESET_LINK_LIFETIME = dt.timedelta(hours=2)
 MIN_PASSWORD_LENGTH = 8
@@ -127,6 +129,7 @@ def _invalid() -> Response:
 
 
 @bp.get(PATH)
+@bp.get(ALIAS_PATH)
 def form() -> Response:
     """The form for a valid link; a 'link no longer valid' page otherwise."""
     ctx = _context()
@@ -139,6 +142,7 @@ def form() -> Response:
 
 
 @bp.post(PATH)
+@bp.post(ALIAS_PATH)
 def submit() -> Response:
     """Check the new password, then spend the token on it."""
     ctx = _context()
