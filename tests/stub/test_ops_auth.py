@@ -145,7 +145,7 @@ def test_password_mail_sends_a_link_and_changes_nothing_yet(ctx):
     assert call(ctx, "send_mail_for_password", "alice@acme.example") == GENERIC_ANSWER
     [(to, subject, body)] = ctx.mailer.sent
     assert to == "alice@acme.example" and "set a new password" in subject
-    assert "http://crm.test/set-password?token=" in body
+    assert "http://crm.test/portal/set-password?token=" in body
     assert _auth(ctx, "alice@acme.example", "alice123", "6.0.0", "false")[0]["id"] == "4"
     token = _token_from(body)
     assert token_contact(ctx, token) == 4
