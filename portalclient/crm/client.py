@@ -210,7 +210,9 @@ class CrmClient:
     def ticket_creator(self, session: CrmSession, record_id: str) -> str:
         """The CRM user id that created ``record_id`` ('' for an unknown record)."""
         result = self._session_call(session, "get_ticket_creator", ticketid=record_id)
-        return tables.text_of(self._data(result, "get_ticket_creator") if result != "" else "")
+        if result is None:
+            raise SessionExpired(operation="get_ticket_creator")
+        return tables.text_of(result)
 
     # -- tickets ------------------------------------------------------------------------
 
