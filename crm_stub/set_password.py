@@ -128,8 +128,8 @@ def _invalid() -> Response:
     return _page("set_password/invalid.html", 410)
 
 
-@bp.get(PATH)
 @bp.get(ALIAS_PATH)
+@bp.get(PATH)  # registered first, so url_for builds this one
 def form() -> Response:
     """The form for a valid link; a 'link no longer valid' page otherwise."""
     ctx = _context()
@@ -141,8 +141,8 @@ def form() -> Response:
                  error=None, min_length=MIN_PASSWORD_LENGTH)
 
 
-@bp.post(PATH)
 @bp.post(ALIAS_PATH)
+@bp.post(PATH)  # registered first, so url_for builds this one
 def submit() -> Response:
     """Check the new password, then spend the token on it."""
     ctx = _context()
