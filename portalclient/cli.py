@@ -1,4 +1,4 @@
-"""The ``portalclient`` command: ``serve`` (production, gunicorn) and ``demo`` (portal + stub CRM)."""
+"""The ``portalclient`` command: ``serve`` (production, gunicorn), ``demo`` (portal + stub CRM)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ DEMO_LANGUAGES = ["en", "de", "ja", "ru", "fa", "it", "sv", "es", "fr", "pt_BR",
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.handler(args)
     except ConfigError as exc:
@@ -34,13 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the portal with gunicorn")
     serve.add_argument("--config", type=Path, default=None,
-                       help="PortalConfig.toml (default: $PORTALCLIENT_CONFIG or ./PortalConfig.toml)")
+                       help="PortalConfig.toml (default: $PORTALCLIENT_CONFIG, else "
+                            "./PortalConfig.toml)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument("--threads", type=int, default=4)
     serve.set_defaults(handler=serve_command)
-    demo = commands.add_parser("demo", help="run the portal against a local stub CRM with demo data")
+    demo = commands.add_parser("demo", help="run the portal against a local demo stub CRM")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8080)
     demo.add_argument("--crm-port", type=int, default=8081)
@@ -53,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
 # --- serve ------------------------------------------------------------------------------------
 
 def serve_command(args: argparse.Namespace) -> int:
-    """Validate the configuration up front, then hand over to gunicorn (one CRM client per worker)."""
+    """Validate the configuration up front, then run gunicorn (one CRM client per worker)."""
     from gunicorn.app.base import BaseApplication
 
     from portalclient import create_app

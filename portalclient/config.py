@@ -140,7 +140,8 @@ def load_config(path: str | os.PathLike | None = None,
     explicit ``path`` no file is read at all: the overrides are the whole configuration
     (tests and embedding must never pick up a developer's file).
     """
-    file_path = None if (path is None and overrides is not None) else Path(path or default_config_path())
+    reads_file = path is not None or overrides is None
+    file_path = Path(path or default_config_path()) if reads_file else None
     data = _read_toml(file_path) if file_path else {}
     merged = _deep_merge(data, overrides or {})
     config = _build(PortalConfig, merged, section="")
@@ -160,7 +161,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found (set {ENV_VAR} or --config)") from None
+        raise ConfigError(f"{path}: configuration file not found "
+                          f"(set {ENV_VAR} or --config)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
@@ -309,8 +311,10 @@ def _rules(c: PortalConfig) -> list[tuple[str, bool, str]]:
         ("[cache] modules_ttl_seconds", c.cache.modules_ttl_seconds >= 0, "0 or more"),
         ("[cache] maxsize", c.cache.maxsize > 0, "above 0"),
         ("[uploads] max_mb", c.uploads.max_mb > 0, "above 0"),
-        ("[branding] primary_color", bool(_COLOR.match(c.branding.primary_color)), "a #rrggbb colour"),
-        ("[branding] accent_color", bool(_COLOR.match(c.branding.accent_color)), "a #rrggbb colour"),
+        ("[branding] primary_color", bool(_COLOR.match(c.branding.primary_color)),
+         "a #rrggbb colour"),
+        ("[branding] accent_color", bool(_COLOR.match(c.branding.accent_color)),
+         "a #rrggbb colour"),
         ("[branding] footer_links", all(_is_http_url(link.url) or _is_site_path(link.url)
                                         for link in c.branding.footer_links),
          "links with http(s) or site-relative URLs"),

@@ -97,7 +97,7 @@ def _explicit_choice(languages: tuple[str, ...]) -> str | None:
 
 @lru_cache(maxsize=64)
 def language_name(code: str) -> str:
-    """The language's name in that language itself ("Deutsch", "فارسی"), first letter upper-case."""
+    """The language's name in itself ("Deutsch", "فارسی"), first letter upper-case."""
     name = Locale.parse(code).get_display_name(code) or code
     return name[:1].upper() + name[1:]
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import requests
 
-from tests.integration.conftest import free_port, login, page
+import crm_stub
+from portalclient import create_app
+from portalclient.crm.client import CrmClient
+from portalclient.crm_access import EXTENSION_KEY
+from tests.integration.conftest import free_port, login, page, portal_overrides
+from tests.servers import serve_wsgi
 
 # The stub's seed data (crm_stub/seed/a_core.py): Alice's own tickets, and Acme's others.
 ALICE_OPEN = [("TT1", "Widget Pro does not start", "Open", "High")]
@@ -122,12 +129,8 @@ def test_crm_down_gives_a_translated_503_page(tmp_path, make_portal, browser):
     assert page(response).xpath("/html/@lang") == ["de"]
 
 
-def test_crm_going_down_while_logged_in_gives_the_503_error_page(stub_crm, tmp_path, make_portal,
-                                                                 browser):
-    """The portal keeps working pages apart from the CRM: a dead CRM mid-session is a 503 page."""
-    import crm_stub
-    from tests.servers import serve_wsgi
-
+def test_crm_going_down_while_logged_in_gives_the_503_error_page(tmp_path, make_portal, browser):
+    """A CRM that disappears while the customer is logged in gives the 503 page, not a crash."""
     second_crm = crm_stub.create_app(tmp_path / "crm2")
     with serve_wsgi(second_crm) as crm_url:
         portal = make_portal(crm_url)
@@ -168,3 +171,40 @@ def test_portal_under_a_sub_path(stub_crm, make_portal, browser):
     form = page(browser.get(f"{portal}/support/login"))
     assert form.xpath("//form[@method='post']/@action") == ["/support/login"]
     assert form.xpath("//link[@rel='stylesheet']/@href")[0].startswith("/support/static/")
+
+
+def test_empty_ticket_tables_say_so(stub_crm, portal_url, browser):
+    home = login(browser, portal_url, "bob@acme.example", "bob123")
+    assert table_rows(home, "open-tickets") == [
+        ("TT3", "Cannot log in to the dashboard", "In Progress", "Normal")]
+    assert page(home).xpath("//table[@id='closed-tickets']") == []
+    assert page(home).xpath("string(//section[@aria-labelledby='closed-tickets-heading']"
+                            "/p[@class='empty'])") == "You have no closed tickets."
+
+
+def test_last_visit_is_shown_after_a_logged_out_session(stub_crm, portal_url, browser):
+    email, password = stub_crm.demo_login()
+    first = login(browser, portal_url, email, password)
+    assert page(first).xpath("normalize-space(//p[@class='last-login'])") == (
+        "This is your first visit.")
+    token = page(first).xpath("//form[contains(@class,'logout-form')]"
+                              "//input[@name='csrf_token']/@value")[0]
+    browser.post(f"{portal_url}/logout", data={"csrf_token": token})
+    second = login(browser, portal_url, email, password)
+    text = page(second).xpath("normalize-space(//p[@class='last-login'])")
+    assert text.startswith("Your last visit: ")
+    stored = stub_crm.store.query_one(
+        "SELECT last_login_time FROM portal_users WHERE contact_id = 4")["last_login_time"]
+    assert str(int(stored[:4])) in text  # the year of the CRM's timestamp, formatted by Babel
+
+
+def test_refused_protocol_version_has_its_own_message(stub_crm, tmp_path, browser):
+    app = create_app(overrides=portal_overrides(stub_crm.url, tmp_path))
+    settings = app.extensions[EXTENSION_KEY].settings
+    app.extensions[EXTENSION_KEY] = CrmClient(dataclasses.replace(settings, version="5.0.0"))
+    with serve_wsgi(app) as portal:
+        response = login(browser, portal, *stub_crm.demo_login())
+    assert response.status_code == 502
+    assert page(response).xpath("string(//*[@role='alert'])") == (
+        "The support system does not accept this portal's version. Please tell the portal's "
+        "administrator.")
