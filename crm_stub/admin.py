@@ -84,7 +84,8 @@ def _portal_enable(store: Store, args: argparse.Namespace) -> str:
         raise actions.AdminError(
             f"portal access enabled for {invitation.email}, but the welcome mail failed ({error});"
             " run `portal-user enable` again to send a new link") from error
-    return f"portal access enabled for {invitation.email}; welcome mail with a set-password link sent"
+    return (f"portal access enabled for {invitation.email}; "
+            "welcome mail with a set-password link sent")
 
 
 def _portal_disable(store: Store, args: argparse.Namespace) -> str:
@@ -230,7 +231,8 @@ def register(subparsers) -> None:
 
 def build_parser(prog: str = "crm-stub admin") -> argparse.ArgumentParser:
     """The admin commands as a parser of their own."""
-    parser = argparse.ArgumentParser(prog=prog, description="The stub CRM administrator's settings.")
+    parser = argparse.ArgumentParser(prog=prog,
+                                     description="The stub CRM administrator's settings.")
     register(parser.add_subparsers(dest="admin_command", required=True, metavar="COMMAND"))
     return parser
 
