@@ -130,6 +130,20 @@ def test_absolute_lifetime_ends_the_session(client, app, monkeypatch):
     assert client.get("/whoami").text == "null"
 
 
+def test_idle_lifetime_ends_the_session(client, monkeypatch):
+    client.post("/do-login")
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 6 * 60)
+    assert client.get("/whoami").text == "null"
+
+
+def test_activity_within_the_idle_lifetime_keeps_the_session(client, monkeypatch):
+    client.post("/do-login")
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 4 * 60)
+    assert json.loads(client.get("/whoami").text)[0] == "4"
+
+
 def test_logout_forgets_the_customer_but_keeps_the_language(app, client):
     client.post("/do-login")
     client.post("/do-logout")
