@@ -69,6 +69,8 @@ class PortalCache:
         ttl = config.modules_ttl_seconds
         self.modules_cache = LockedCache("modules", maxsize=1, ttl=ttl)
         self.show_all_cache = LockedCache("show_all", maxsize=config.maxsize, ttl=ttl)
+        self.metadata_cache = LockedCache("metadata", maxsize=config.maxsize,
+                                          ttl=config.metadata_ttl_seconds)
 
     def modules(self, crm: Any) -> tuple[str, ...]:
         """The CRM's portal modules in the admin's order (global, not per customer)."""
@@ -78,10 +80,19 @@ class PortalCache:
         """Whether ``module`` may show records of the customer's whole organization."""
         return self.show_all_cache.get_or_compute(module, lambda: crm.show_all(module))
 
+    def picklist(self, crm: Any, session: Any, name: str) -> tuple[str, ...]:
+        """A picklist's values: the same for every customer, so the session is not in the key."""
+        return self.metadata("picklist", name, compute=lambda: crm.picklist(session, name))
+
+    def metadata(self, *key: Hashable, compute: Callable[[], T]) -> T:
+        """Any other global CRM metadata; ``key`` must hold everything that changes the answer
+        (never a customer's data: per-customer answers are not cached at all)."""
+        return self.metadata_cache.get_or_compute(key, compute)
+
     def clear(self) -> None:
         """Forget everything (after an admin changed the portal set-up)."""
-        self.modules_cache.clear()
-        self.show_all_cache.clear()
+        for cache in (self.modules_cache, self.show_all_cache, self.metadata_cache):
+            cache.clear()
 
 
 def init_cache(app: Flask, config: CacheSection) -> None:

@@ -64,6 +64,8 @@ class CacheSection:
     """[cache]: lifetimes of the metadata caches (never per-customer data)."""
 
     modules_ttl_seconds: int = 300
+    #: Other global metadata (picklists …).
+    metadata_ttl_seconds: int = 600
     maxsize: int = 256
 
 
@@ -309,6 +311,7 @@ def _rules(c: PortalConfig) -> list[tuple[str, bool, str]]:
          sec.session_absolute_minutes >= sec.session_idle_minutes, "at least the idle minutes"),
         ("[security] trusted_proxies", sec.trusted_proxies >= 0, "0 or more"),
         ("[cache] modules_ttl_seconds", c.cache.modules_ttl_seconds >= 0, "0 or more"),
+        ("[cache] metadata_ttl_seconds", c.cache.metadata_ttl_seconds >= 0, "0 or more"),
         ("[cache] maxsize", c.cache.maxsize > 0, "above 0"),
         ("[uploads] max_mb", c.uploads.max_mb > 0, "above 0"),
         ("[branding] primary_color", bool(_COLOR.match(c.branding.primary_color)),

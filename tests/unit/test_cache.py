@@ -26,6 +26,10 @@ class CountingCrm:
             raise CrmUnavailable("down", operation="get_modules")
         return tuple(self.answers)
 
+    def picklist(self, session: object, name: str) -> tuple[str, ...]:
+        self.calls.append(f"picklist:{name}")
+        return ("Low", "Normal", "High") if name == "ticketpriorities" else ("Open", "Closed")
+
     def show_all(self, module: str) -> bool:
         self.calls.append(f"show_all:{module}")
         return module == "HelpDesk"
@@ -58,6 +62,21 @@ def test_show_all_is_cached_per_module():
     assert cache.show_all(crm, "Faq") is False
     assert cache.show_all(crm, "HelpDesk") is True
     assert crm.calls == ["show_all:HelpDesk", "show_all:Faq"]
+
+
+def test_picklists_are_shared_between_customers_but_keyed_by_name():
+    cache, crm = PortalCache(CacheSection()), CountingCrm()
+    assert cache.picklist(crm, "alice-session", "ticketpriorities") == ("Low", "Normal", "High")
+    assert cache.picklist(crm, "bob-session", "ticketpriorities") == ("Low", "Normal", "High")
+    assert cache.picklist(crm, "bob-session", "ticketstatus") == ("Open", "Closed")
+    assert crm.calls == ["picklist:ticketpriorities", "picklist:ticketstatus"]
+
+
+def test_generic_metadata_is_keyed_by_everything_given():
+    cache = PortalCache(CacheSection())
+    assert cache.metadata("labels", "de", compute=lambda: "Titel") == "Titel"
+    assert cache.metadata("labels", "en", compute=lambda: "Title") == "Title"
+    assert cache.metadata("labels", "de", compute=lambda: "changed") == "Titel"
 
 
 def test_crm_errors_reach_the_caller_and_are_not_cached():
