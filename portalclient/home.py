@@ -12,7 +12,7 @@ from portalclient.cache import get_cache
 from portalclient.config import portal_config
 from portalclient.crm.errors import CrmError
 from portalclient.crm_access import get_crm
-from portalclient.session import current_customer, last_login, login_required
+from portalclient.session import current_customer, last_login, login_required, support_end
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ def index():
     closed_rows = [row for row in ticket_list.rows if row.is_closed]
     return render_template(
         "home/index.html", user_name=crm_session.user_name, last_login=_parse(last_login()),
+        support_end=dt.date.fromisoformat(support_end()) if support_end() else None,
         open_rows=open_rows, closed_rows=closed_rows, can_see_all=can_see_all, scope=scope)
 
 

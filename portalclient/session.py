@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 FERNET_KEY = "portalclient.fernet"
 CRM_KEY = "crm"
 LAST_LOGIN_KEY = "last_login"
+SUPPORT_END_KEY = "support_end"
 CSRF_KEY = "csrf"
 #: What survives a login or logout (the visitor's language choice).
 _KEPT_ON_ROTATE = ("lang",)
@@ -69,6 +70,7 @@ def login_customer(customer: Customer) -> None:
                           "u": customer.session.user_name or customer.user_name})
     session[CRM_KEY] = _fernet().encrypt(payload.encode("utf-8")).decode("ascii")
     session[LAST_LOGIN_KEY] = customer.last_login.isoformat() if customer.last_login else None
+    session[SUPPORT_END_KEY] = customer.support_end.isoformat() if customer.support_end else None
 
 
 def current_customer() -> CrmSession | None:
@@ -89,6 +91,11 @@ def current_customer() -> CrmSession | None:
 def last_login() -> str | None:
     """ISO timestamp of the customer's previous login, as the CRM reported it."""
     return session.get(LAST_LOGIN_KEY)
+
+
+def support_end() -> str | None:
+    """ISO date on which the customer's support period ends, as the CRM reported it."""
+    return session.get(SUPPORT_END_KEY)
 
 
 def logout_customer() -> None:

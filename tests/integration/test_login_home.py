@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import requests
 
@@ -38,6 +39,18 @@ def test_login_shows_the_customers_open_and_closed_tickets(stub_crm, portal_url,
     assert table_rows(home, "closed-tickets") == ALICE_CLOSED
     assert email in page(home).xpath("string(//h1)")
     assert page(home).xpath("//nav[@class='module-menu']//a/text()") == ["Tickets"]
+
+
+def test_home_shows_the_support_period_end_in_the_customers_language(stub_crm, portal_url,
+                                                                     browser):
+    browser.headers["Accept-Language"] = "de"
+    home = login(browser, portal_url, *stub_crm.demo_login())
+    end = dt.date.fromisoformat(stub_crm.store.query_one(
+        "SELECT support_end FROM contacts WHERE id = 4")["support_end"])
+    german_months = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+                     "September", "Oktober", "November", "Dezember"]
+    assert page(home).xpath("normalize-space(//p[@class='support-end'])") == (
+        f"Ihr Supportzeitraum endet am {end.day}. {german_months[end.month - 1]} {end.year}.")
 
 
 def test_login_records_the_login_in_the_crm(stub_crm, portal_url, browser):
