@@ -17,12 +17,13 @@ log = logging.getLogger(__name__)
 
 def build_app(ctx: StubContext, *, testing: bool = False) -> Flask:
     """Wire an app around an existing context (lets tests run the pipeline without a store)."""
-    from crm_stub.web import bp
+    from crm_stub import set_password, web
 
     app = Flask(__name__)
     app.config["TESTING"] = testing
     app.extensions["crm_stub"] = ctx
-    app.register_blueprint(bp)
+    app.register_blueprint(web.bp)
+    app.register_blueprint(set_password.bp)
     return app
 
 

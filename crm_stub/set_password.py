@@ -23,8 +23,6 @@ from crm_stub.store import Store, format_time
 log = logging.getLogger(__name__)
 
 PATH = "/portal/set-password"
-#: Where crm_stub.operations.password_reset currently points its links; served the same.
-ALIAS_PATH = "/set-password"
 WELCOME_LINK_LIFETIME = dt.timedelta(hours=72)
 RESET_LINK_LIFETIME = dt.timedelta(hours=2)
 MIN_PASSWORD_LENGTH = 8
@@ -128,8 +126,7 @@ def _invalid() -> Response:
     return _page("set_password/invalid.html", 410)
 
 
-@bp.get(ALIAS_PATH)
-@bp.get(PATH)  # registered first, so url_for builds this one
+@bp.get(PATH)
 def form() -> Response:
     """The form for a valid link; a 'link no longer valid' page otherwise."""
     ctx = _context()
@@ -141,8 +138,7 @@ def form() -> Response:
                  error=None, min_length=MIN_PASSWORD_LENGTH)
 
 
-@bp.post(ALIAS_PATH)
-@bp.post(PATH)  # registered first, so url_for builds this one
+@bp.post(PATH)
 def submit() -> Response:
     """Check the new password, then spend the token on it."""
     ctx = _context()

@@ -49,10 +49,7 @@ def template_db(tmp_path_factory):
 @pytest.fixture
 def app(tmp_path, clock, template_db):
     shutil.copy(template_db, tmp_path / DB_NAME)
-    application = create_app(tmp_path, clock=clock, testing=True)
-    if "set_password" not in application.blueprints:  # until crm_stub wires it itself
-        application.register_blueprint(set_password.bp)
-    return application
+    return create_app(tmp_path, clock=clock, testing=True)
 
 
 @pytest.fixture
@@ -189,3 +186,12 @@ def test_the_reset_mail_link_of_send_mail_for_password_opens_the_form(base_url, 
     assert _post(base_url, token).status_code == 200
     assert authenticate_user(ctx, "alice@acme.example", NEW_PASSWORD, "6.5.0", "false")[0][
         "id"] == "4"
+
+
+def test_create_app_serves_the_page_only_at_the_canonical_path(app, base_url, ctx):
+    token = _invite(ctx)
+    assert "set_password" in app.blueprints
+    assert requests.get(f"{base_url}{set_password.PATH}", params={"token": token},
+                        timeout=10).status_code == 200
+    assert requests.get(f"{base_url}/set-password", params={"token": token},
+                        timeout=10).status_code == 404
