@@ -32,16 +32,23 @@ def create_app(
     *,
     clock: Callable[[], dt.datetime] | None = None,
     mailer: Callable[[str, str, str], None] | None = None,
+    base_url: str = "",
     testing: bool = False,
 ) -> Flask:
-    """Open (creating and seeding on first use) the store in ``data_dir`` and serve it."""
+    """Open (creating and seeding on first use) the store in ``data_dir`` and serve it.
+
+    Mail goes to ``mailer``, else into ``data_dir/outbox``; ``base_url`` is where the stub is
+    reachable from the mail reader (mailed set-password links are built on it).
+    """
+    from crm_stub import mail
     from crm_stub.store import Store
 
     importlib.import_module("crm_stub.operations")  # registers every operation
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     store = Store.open(data_dir, now=clock() if clock is not None else None)
-    ctx = StubContext(store=store, data_dir=data_dir, mailer=mailer)
+    ctx = StubContext(store=store, data_dir=data_dir, mailer=mail.mailer_for(mailer, data_dir),
+                      base_url=base_url)
     if clock is not None:
         ctx.clock = clock  # seeded dates and operation dates come from the same clock
     log.info("stub CRM on %s", data_dir)

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 
 from werkzeug.serving import WSGIRequestHandler, run_simple
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +27,32 @@ class NusoapHeadersRequestHandler(WSGIRequestHandler):
         self.send_header("Date", self.date_time_string())
 
 
-def _serve(args: argparse.Namespace) -> int:
-    from crm_stub import create_app
+#: Listening addresses that are no address a mail reader could open.
+_WILDCARD_HOSTS = ("", "0.0.0.0", "::")
 
-    app = create_app(args.data)
+
+def base_url_for(host: str, port: int, environ: Mapping[str, str]) -> str:
+    """Where mailed links point: $CRM_STUB_BASE_URL, else ``http://<host>:<port>``."""
+    configured = (environ.get("CRM_STUB_BASE_URL") or "").strip().rstrip("/")
+    if configured:
+        return configured
+    if host in _WILDCARD_HOSTS:
+        log.warning("listening on all addresses: mailed links use localhost; "
+                    "set CRM_STUB_BASE_URL to the address mail readers can reach")
+        host = "localhost"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve_app(args: argparse.Namespace, environ: Mapping[str, str]) -> Flask:
+    """The app ``crm-stub serve`` runs: mailer and link base URL configured from ``environ``."""
+    from crm_stub import create_app, mail
+
+    return create_app(args.data, mailer=mail.mailer_from_env(environ, args.data),
+                      base_url=base_url_for(args.host, args.port, environ))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    app = serve_app(args, os.environ)
     print(f"stub CRM: http://{args.host}:{args.port}/vtigerservice.php?service=customerportal",
           flush=True)
     run_simple(args.host, args.port, app, threaded=True,

@@ -5,10 +5,13 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
+import re
 import socket
 import subprocess
 import sys
 import time
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -342,6 +345,28 @@ def test_serve_command_answers_soap_calls(tmp_path):
     assert response.headers["Server"] == "NuSOAP Server v0.9.5"
     assert _part(response).findtext("faultstring").startswith("Operation 'no_such_operation'")
     assert (tmp_path / "crm.sqlite3").exists()
+
+
+def test_served_password_mail_links_to_the_served_set_password_page(tmp_path):
+    port = _free_port()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CRM_STUB_")}
+    command = [sys.executable, "-m", "crm_stub.cli", "serve", "--host", "127.0.0.1",
+               "--port", str(port), "--data", str(tmp_path)]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          env=environ) as process:
+        try:
+            answer = _wait_for_soap(f"http://127.0.0.1:{port}",
+                                    "send_mail_for_password.known_user_no_mailserver")
+            [eml] = (tmp_path / "outbox").glob("*.eml")
+            text = message_from_bytes(eml.read_bytes(), policy=policy.default)
+            link = re.search(r"\S+token=\S+", text.get_body(("plain",)).get_content()).group()
+            page = requests.get(link, timeout=10)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    assert answer.status_code == 200 and text["To"] == "bob@acme.example"
+    assert link.startswith(f"http://127.0.0.1:{port}/portal/set-password?token=")
+    assert page.status_code == 200 and "bob@acme.example" in page.text
 
 
 def _wait_for_soap(base_url: str, trace: str) -> requests.Response:
