@@ -1,8 +1,10 @@
 """One-use, expiring set-password links: issuing and redeeming tokens, and the page behind them.
 
-Only a token's SHA-256 is stored (core's ``password_tokens`` table). Issuing a link voids the
-contact's older links; setting a password voids them all and ends the contact's CRM session, so a
-mailed link is good for exactly one password. The page is plain English: it belongs to the CRM.
+Both kinds of link live here: 'welcome' (an administrator enabled the login) and 'reset'
+(``send_mail_for_password``). Only a token's SHA-256 is stored (core's ``password_tokens``
+table). Issuing a link voids the contact's older links; setting a password voids them all and
+ends the contact's CRM session, so a mailed link is good for exactly one password. The page is
+plain English: it belongs to the CRM.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from crm_stub.store import Store, format_time
 log = logging.getLogger(__name__)
 
 PATH = "/portal/set-password"
+#: Token kinds, named like the mails that carry them (``templates/mail/<kind>/``).
+WELCOME, RESET = "welcome", "reset"
 WELCOME_LINK_LIFETIME = dt.timedelta(hours=72)
 RESET_LINK_LIFETIME = dt.timedelta(hours=2)
 MIN_PASSWORD_LENGTH = 8
@@ -54,15 +58,23 @@ def token_hash(token: str) -> str:
 
 
 def issue_token(store: Store, contact_id: int, now: dt.datetime,
-                lifetime: dt.timedelta = WELCOME_LINK_LIFETIME) -> str:
-    """A new random token for the contact, valid until ``now + lifetime``; older ones are void."""
+                lifetime: dt.timedelta = WELCOME_LINK_LIFETIME, *, kind: str = WELCOME) -> str:
+    """A new random ``kind`` token valid until ``now + lifetime``; the contact's older are void."""
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     with store.transaction():
         store.execute("UPDATE password_tokens SET used = 1 WHERE contact_id = ? AND used = 0",
                       (contact_id,))
         store.insert("password_tokens", token_hash=token_hash(token), contact_id=contact_id,
-                     expires=format_time(now + lifetime), used=0)
+                     kind=kind, created=format_time(now), expires=format_time(now + lifetime),
+                     used=0)
     return token
+
+
+def issued_after(store: Store, contact_id: int, kind: str, moment: dt.datetime) -> bool:
+    """Whether a ``kind`` token was issued to the contact later than ``moment``."""
+    newest = store.scalar("SELECT MAX(created) FROM password_tokens"
+                          " WHERE contact_id = ? AND kind = ?", (contact_id, kind))
+    return newest is not None and newest > format_time(moment)
 
 
 def link_for(base_url: str, token: str) -> str:

@@ -88,10 +88,13 @@ CREATE TABLE sessions (
     created TEXT NOT NULL DEFAULT ''
 );
 
--- Set-password links mailed by send_mail_for_password (only the token's SHA-256 is kept).
+-- One-use set-password links (crm_stub.set_password; only the token's SHA-256 is kept):
+-- 'welcome' when an administrator enables a login, 'reset' from send_mail_for_password.
 CREATE TABLE password_tokens (
     token_hash TEXT PRIMARY KEY,
     contact_id INT NOT NULL REFERENCES contacts(id),
+    kind TEXT NOT NULL CHECK (kind IN ('welcome', 'reset')),
+    created TEXT NOT NULL,
     expires TEXT NOT NULL,
     used INT NOT NULL DEFAULT 0
 );

@@ -9,7 +9,8 @@ from email import message_from_bytes, policy
 import pytest
 
 from crm_stub.operations.auth import version_compare
-from crm_stub.operations.password_reset import GENERIC_ANSWER, redeem_token, token_contact
+from crm_stub import admin_actions, set_password
+from crm_stub.operations.password_reset import GENERIC_ANSWER, RESEND_PAUSE
 from crm_stub.operations.visibility import valid_session
 from tests.stub.ops_support import NOW, call, ctx, login, template_db, trace  # noqa: F401
 
@@ -141,17 +142,34 @@ def _token_from(body: str) -> str:
     return re.search(r"/set-password\?token=([A-Za-z0-9_%-]+)", body).group(1)
 
 
+def _holder(ctx, token):
+    return set_password.holder_of(ctx.store, token, ctx.clock())
+
+
+def _redeem(ctx, token, password):
+    return set_password.redeem(ctx.store, token, password, ctx.clock())
+
+
 def test_password_mail_sends_a_link_and_changes_nothing_yet(ctx):
     assert call(ctx, "send_mail_for_password", "alice@acme.example") == GENERIC_ANSWER
     [(to, subject, body)] = ctx.mailer.sent
-    assert to == "alice@acme.example" and "set a new password" in subject
+    assert to == "alice@acme.example" and subject == "Set a new customer portal password"
     assert "http://crm.test/portal/set-password?token=" in body
+    assert "expires in 2 hours" in body
     assert _auth(ctx, "alice@acme.example", "alice123", "6.0.0", "false")[0]["id"] == "4"
     token = _token_from(body)
-    assert token_contact(ctx, token) == 4
-    assert redeem_token(ctx, token, "Fresh-pass1")
+    assert _holder(ctx, token) == set_password.LinkHolder(4, "alice@acme.example")
+    assert _redeem(ctx, token, "Fresh-pass1") is not None
     assert _auth(ctx, "alice@acme.example", "Fresh-pass1", "6.0.0", "false")[0]["id"] == "4"
-    assert not redeem_token(ctx, token, "again")
+    assert _redeem(ctx, token, "again") is None
+
+
+def test_password_mail_stores_a_reset_token(ctx):
+    call(ctx, "send_mail_for_password", "alice@acme.example")
+    row = ctx.store.query_one("SELECT * FROM password_tokens WHERE contact_id = 4")
+    assert (row["kind"], row["created"], row["expires"], row["used"]) == (
+        "reset", "2026-11-23 23:30:00", "2026-11-24 01:30:00", 0)
+    assert row["token_hash"] == set_password.token_hash(_token_from(ctx.mailer.sent[0][2]))
 
 
 def test_password_mail_does_not_reveal_unknown_or_inactive_addresses(ctx):
@@ -167,9 +185,30 @@ def test_password_links_expire_and_are_not_resent_at_once(ctx):
     call(ctx, "send_mail_for_password", "alice@acme.example")
     assert len(ctx.mailer.sent) == 1
     token = _token_from(ctx.mailer.sent[0][2])
-    ctx.clock.now = NOW + dt.timedelta(hours=2)
-    assert token_contact(ctx, token) is None
-    assert not redeem_token(ctx, token, "late")
+    ctx.clock.now = NOW + set_password.RESET_LINK_LIFETIME
+    assert _holder(ctx, token) is None
+    assert _redeem(ctx, token, "late") is None
+
+
+def test_a_new_link_is_sent_after_the_pause_and_voids_the_old_one(ctx):
+    call(ctx, "send_mail_for_password", "alice@acme.example")
+    ctx.clock.now = NOW + RESEND_PAUSE
+    assert call(ctx, "send_mail_for_password", "alice@acme.example") == GENERIC_ANSWER
+    first, second = (_token_from(body) for _, _, body in ctx.mailer.sent)
+    assert _holder(ctx, first) is None
+    assert _holder(ctx, second).contact_id == 4
+
+
+def test_a_fresh_welcome_link_does_not_hold_back_a_reset_mail(ctx):
+    # Regression: the pause once looked at the newest expiry of any token, so a 72-hour welcome
+    # link silenced "forgot password" for about 71 hours.
+    welcome = admin_actions.enable_portal_user(ctx.store, "bob@acme.example", now=NOW).token
+    ctx.clock.now = NOW + dt.timedelta(hours=1)
+    assert call(ctx, "send_mail_for_password", "bob@acme.example") == GENERIC_ANSWER
+    [(to, _, body)] = ctx.mailer.sent
+    assert to == "bob@acme.example"
+    assert _holder(ctx, _token_from(body)).user_name == "bob@acme.example"
+    assert _holder(ctx, welcome) is None
 
 
 def test_password_mail_adds_the_contacts_language_and_uses_the_outbox(ctx):
@@ -179,5 +218,6 @@ def test_password_mail_adds_the_contacts_language_and_uses_the_outbox(ctx):
     text = eml.read_bytes().decode("utf-8", "replace")
     assert "To: dave@globex.example" in text
     assert eml.suffix == ".eml"
-    body = message_from_bytes(eml.read_bytes(), policy=policy.default).get_content()
+    body = message_from_bytes(eml.read_bytes(), policy=policy.default).get_body(
+        ("plain",)).get_content()
     assert "新しいパスワード" in body and "set-password?token=" in body
