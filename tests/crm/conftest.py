@@ -1,7 +1,8 @@
-"""Access to the captured berliCRM traces, for every test of the CRM package.
+"""Captured berliCRM traces and a replaying CRM server, for every test of the CRM package.
 
-Other test modules use the ``trace`` fixture, or import ``load_trace`` directly
-(``from tests.crm.conftest import load_trace``) when they need traces at collection time.
+Other test modules use the ``trace``, ``crm`` and ``client`` fixtures, or import ``load_trace``
+and ``answer`` directly (``from tests.crm.conftest import load_trace``) when they need traces at
+collection time.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from portalclient.crm import CrmClient, CrmSettings
+from tests.crm.replay import Canned, replay_server
 
 TRACES_DIR = Path(__file__).resolve().parent / "traces"
 
@@ -58,3 +62,28 @@ def load_trace(name: str) -> Trace:
 def trace():
     """The ``load_trace`` function, as a fixture."""
     return load_trace
+
+
+def answer(crm, *names: str) -> None:
+    """Queue the CRM's captured answers of the named traces, in order."""
+    crm.queue(*(Canned.from_trace(load_trace(name)) for name in names))
+
+
+@pytest.fixture(scope="module")
+def shared_crm():
+    """One replay server per test module (starting one per test would be slow)."""
+    with replay_server() as server:
+        yield server
+
+
+@pytest.fixture
+def crm(shared_crm):
+    """The module's replay server, with its queue and recorded requests emptied."""
+    shared_crm.reset()
+    yield shared_crm
+
+
+@pytest.fixture
+def client(crm):
+    """A CrmClient talking to the replay server."""
+    return CrmClient(CrmSettings(server_path=crm.url, timeout=5))

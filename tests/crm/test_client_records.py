@@ -12,35 +12,13 @@ from portalclient.crm import (Block, Cell, CrmClient, CrmSession, CrmTimeout,
                               NotAuthorized, PdfUnavailable, RecordRef, SessionExpired,
                               SoapFault, UnexpectedResponse)
 from portalclient.crm.settings import CrmSettings
-from tests.crm.conftest import load_trace
-from tests.crm.replay import Canned, replay_server
+from tests.crm.conftest import answer, load_trace
+from tests.crm.replay import Canned
 
 SESSION = CrmSession("4", "LfMbJNzhsMqr", "alice@acme.example")
 XSI_TYPE = "{http://www.w3.org/2001/XMLSchema-instance}type"
 ARRAY_TYPE = "{http://schemas.xmlsoap.org/soap/encoding/}arrayType"
 ALL_MODULES = "get_modules.direct"
-
-
-@pytest.fixture(scope="module")
-def shared_crm():
-    with replay_server() as server:
-        yield server
-
-
-@pytest.fixture
-def crm(shared_crm):
-    shared_crm.reset()
-    yield shared_crm
-
-
-@pytest.fixture
-def client(crm):
-    return CrmClient(CrmSettings(server_path=crm.url, timeout=5))
-
-
-def answer(crm, *names: str) -> None:
-    """Queue the CRM's captured answers of the named traces, in order."""
-    crm.queue(*(Canned.from_trace(load_trace(name)) for name in names))
 
 
 def edited(name: str, edit) -> Canned:

@@ -16,7 +16,7 @@ from portalclient.crm import (CrmClient, CrmError, CrmSession, NewTicket, PdfUna
                               SoapFault)
 from portalclient.crm.settings import CrmSettings
 from tests.crm.conftest import load_trace
-from tests.crm.replay import Canned, call_shape, replay_server
+from tests.crm.replay import Canned, call_shape
 
 ALICE = "alice@acme.example"
 S1 = CrmSession("4", "CNqmhvZdbza7", ALICE)  # the portal-driven traces
@@ -112,18 +112,6 @@ def _replies_for(name: str, extra: tuple[str, ...]) -> list[Canned]:
     for trace in (name, *extra):
         replies.append(Canned.from_trace(load_trace(trace)))
     return replies
-
-
-@pytest.fixture(scope="module")
-def shared_crm():
-    with replay_server() as server:
-        yield server
-
-
-@pytest.fixture
-def crm(shared_crm):
-    shared_crm.reset()
-    yield shared_crm
 
 
 def test_every_operation_is_covered():

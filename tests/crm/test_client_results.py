@@ -7,12 +7,11 @@ import logging
 
 import pytest
 
-from portalclient.crm import (Attachment, Comment, CrmClient, CrmError, CrmSession, FaqComment,
+from portalclient.crm import (Attachment, Comment, CrmError, CrmSession, FaqComment,
                               LoginRefused, ModuleInactive, NotAuthorized, RecordRef,
                               SessionExpired, VersionIncompatible)
-from portalclient.crm.settings import CrmSettings
-from tests.crm.conftest import load_trace
-from tests.crm.replay import Canned, replay_server
+from tests.crm.conftest import answer
+from tests.crm.replay import Canned
 
 ALICE = "alice@acme.example"
 SESSION = CrmSession("4", "LfMbJNzhsMqr", ALICE)
@@ -24,28 +23,6 @@ VTENEXT_ENVELOPE = (
     'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><SOAP-ENV:Body>'
     '<ns1:{op}Response xmlns:ns1="https://www.vtenext.com/products/crm">{ret}'
     '</ns1:{op}Response></SOAP-ENV:Body></SOAP-ENV:Envelope>')
-
-
-@pytest.fixture(scope="module")
-def shared_crm():
-    with replay_server() as server:
-        yield server
-
-
-@pytest.fixture
-def crm(shared_crm):
-    shared_crm.reset()
-    yield shared_crm
-
-
-@pytest.fixture
-def client(crm):
-    return CrmClient(CrmSettings(server_path=crm.url, timeout=5))
-
-
-def answer(crm, *names: str) -> None:
-    """Queue the CRM's captured answers of the named traces, in order."""
-    crm.queue(*(Canned.from_trace(load_trace(name)) for name in names))
 
 
 def vtenext(crm, operation: str, ret: str) -> None:
