@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 
 from crm_stub import admin_actions as actions
 from crm_stub import mail
+from crm_stub.context import utc_now
 from crm_stub.store import DB_NAME, Store
 
 log = logging.getLogger(__name__)
@@ -69,12 +70,12 @@ def _table(rows: Sequence[Sequence[object]]) -> str:
 
 def _contact_add(store: Store, args: argparse.Namespace) -> str:
     contact_id = actions.add_contact(store, first=args.first, last=args.last, email=args.email,
-                                     account=args.account, now=actions.utc_now())
+                                     account=args.account, now=utc_now())
     return f"contact {contact_id} added: {args.first} {args.last} <{args.email}>"
 
 
 def _portal_enable(store: Store, args: argparse.Namespace) -> str:
-    invitation = actions.enable_portal_user(store, args.email, now=actions.utc_now(),
+    invitation = actions.enable_portal_user(store, args.email, now=utc_now(),
                                             start=args.start, end=args.end,
                                             language=args.language)
     mailer = mail.mailer_from_env(os.environ, args.data)

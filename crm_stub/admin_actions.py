@@ -17,8 +17,8 @@ from typing import Sequence
 from werkzeug.security import generate_password_hash
 
 from crm_stub import mail
-from crm_stub.set_password import WELCOME_LINK_LIFETIME, issue_token, link_for
-from crm_stub.store import Store
+from crm_stub.set_password import WELCOME_LINK_LIFETIME, issue_token, link_for, void_links
+from crm_stub.store import Store, full_name
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +30,6 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")
 
 class AdminError(Exception):
     """An administrator's request the CRM refuses; the message says why."""
-
-
-def utc_now() -> dt.datetime:
-    """CRM database time as the stub keeps it: naive UTC, whole seconds."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -143,7 +138,7 @@ def enable_portal_user(store: Store, email: str, *, now: dt.datetime,
                       " language = ? WHERE id = ?", (first, last, lang, contact["id"]))
         _ensure_login(store, contact["id"], contact["email"])
         token = issue_token(store, contact["id"], now, lifetime)
-    name = " ".join(p for p in (contact["firstname"], contact["lastname"]) if p)
+    name = full_name(contact["firstname"], contact["lastname"])
     log.info("portal access enabled for contact %s", contact["id"])
     return Invitation(contact["id"], contact["email"], name, lang, token, lifetime)
 
@@ -164,8 +159,7 @@ def disable_portal_user(store: Store, email: str) -> int:
         store.execute("UPDATE portal_users SET is_active = 0 WHERE contact_id = ?",
                       (contact["id"],))
         store.execute("DELETE FROM sessions WHERE contact_id = ?", (contact["id"],))
-        store.execute("UPDATE password_tokens SET used = 1 WHERE contact_id = ?",
-                      (contact["id"],))
+        void_links(store, contact["id"])
     return int(contact["id"])
 
 
@@ -178,7 +172,7 @@ def list_portal_users(store: Store) -> list[PortalUser]:
         " JOIN entities e ON e.id = c.id LEFT JOIN accounts a ON a.id = c.account_id"
         " WHERE e.deleted = 0 ORDER BY p.user_name")
     return [PortalUser(int(r["contact_id"]), r["user_name"],
-                       " ".join(p for p in (r["firstname"], r["lastname"]) if p),
+                       full_name(r["firstname"], r["lastname"]),
                        r["account"] or "", bool(r["is_active"] and r["portal"]),
                        r["support_start"] or "", r["support_end"] or "", r["language"],
                        r["last_login_time"] or "") for r in rows]

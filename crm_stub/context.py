@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 
-def _utc_now() -> dt.datetime:
+def utc_now() -> dt.datetime:
+    """CRM database time as the stub keeps it: naive UTC, whole seconds."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
@@ -20,7 +21,7 @@ class StubContext:
     store: Any
     data_dir: Path
     #: Returns the CRM's "database time" (naive, no zone), replaceable in tests.
-    clock: Callable[[], dt.datetime] = field(default=_utc_now)
+    clock: Callable[[], dt.datetime] = field(default=utc_now)
     #: Sends mail: ``mailer(to, subject, text_body)``; None means write to ``data_dir/outbox``.
     mailer: Callable[[str, str, str], None] | None = None
     #: Base URL the stub is reachable at (for anchors and the WSDL address).

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, render_template, request
 from werkzeug.security import generate_password_hash
 
-from crm_stub.store import Store, format_time
+from crm_stub.store import ACTIVE_LOGINS, Store, format_time
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,17 @@ def issue_token(store: Store, contact_id: int, now: dt.datetime,
     """A new random ``kind`` token valid until ``now + lifetime``; the contact's older are void."""
     token = secrets.token_urlsafe(_TOKEN_BYTES)
     with store.transaction():
-        store.execute("UPDATE password_tokens SET used = 1 WHERE contact_id = ? AND used = 0",
-                      (contact_id,))
+        void_links(store, contact_id)
         store.insert("password_tokens", token_hash=token_hash(token), contact_id=contact_id,
                      kind=kind, created=format_time(now), expires=format_time(now + lifetime),
                      used=0)
     return token
+
+
+def void_links(store: Store, contact_id: int) -> None:
+    """Make every set-password link of the contact unusable."""
+    store.execute("UPDATE password_tokens SET used = 1 WHERE contact_id = ? AND used = 0",
+                  (contact_id,))
 
 
 def issued_after(store: Store, contact_id: int, kind: str, moment: dt.datetime) -> bool:
@@ -87,12 +92,9 @@ def holder_of(store: Store, token: object, now: dt.datetime) -> LinkHolder | Non
     if not isinstance(token, str) or not _TOKEN_SHAPE.match(token):
         return None
     row = store.query_one(
-        "SELECT t.contact_id, p.user_name FROM password_tokens t"
-        " JOIN portal_users p ON p.contact_id = t.contact_id"
-        " JOIN contacts c ON c.id = t.contact_id JOIN entities e ON e.id = c.id"
-        " WHERE t.token_hash = ? AND t.used = 0 AND t.expires > ?"
-        " AND p.is_active = 1 AND c.portal = 1 AND e.deleted = 0",
-        (token_hash(token), format_time(now)))
+        "SELECT p.contact_id, p.user_name" + ACTIVE_LOGINS + " AND p.contact_id = ("
+        "SELECT contact_id FROM password_tokens WHERE token_hash = ? AND used = 0"
+        " AND expires > ?)", (token_hash(token), format_time(now)))
     return None if row is None else LinkHolder(int(row["contact_id"]), row["user_name"])
 
 
@@ -105,8 +107,7 @@ def redeem(store: Store, token: str, password: str, now: dt.datetime) -> LinkHol
             return None
         store.execute("UPDATE portal_users SET password_hash = ? WHERE contact_id = ?",
                       (password_hash, holder.contact_id))
-        store.execute("UPDATE password_tokens SET used = 1 WHERE contact_id = ?",
-                      (holder.contact_id,))
+        void_links(store, holder.contact_id)
         store.execute("DELETE FROM sessions WHERE contact_id = ?", (holder.contact_id,))
     log.info("portal password set through a link for contact %s", holder.contact_id)
     return holder

@@ -18,7 +18,8 @@ from crm_stub.context import StubContext
 from crm_stub.operations.formatting import to_php_string
 from crm_stub.operations.params import member, session_contact, text
 from crm_stub.operations.registry import operation
-from crm_stub.store import format_time
+from crm_stub.set_password import void_links
+from crm_stub.store import ACTIVE_LOGINS, format_time
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,8 @@ def _login_row(ctx: StubContext, user_name: str) -> Any:
     """The active, portal-enabled login of that name inside its support window, or None."""
     return ctx.store.query_one(
         "SELECT p.contact_id, p.user_name, p.password_hash, p.last_login_time,"
-        " c.support_start, c.support_end FROM portal_users p"
-        " JOIN contacts c ON c.id = p.contact_id JOIN entities e ON e.id = c.id"
-        " WHERE p.user_name = ? AND p.is_active = 1 AND c.portal = 1 AND e.deleted = 0"
-        " AND c.support_start <= ? AND c.support_end >= ?",
+        " c.support_start, c.support_end" + ACTIVE_LOGINS +
+        " AND p.user_name = ? AND c.support_start <= ? AND c.support_end >= ?",
         (user_name, ctx.today().isoformat(), ctx.today().isoformat()))
 
 
@@ -122,8 +121,7 @@ def change_password(ctx: StubContext, params: Any) -> list | None:
                 "UPDATE portal_users SET password_hash = ? WHERE contact_id = ? AND user_name = ?",
                 (generate_password_hash(password), contact_id, user_name)).rowcount
             if changed:
-                ctx.store.execute("UPDATE password_tokens SET used = 1 WHERE contact_id = ?",
-                                  (contact_id,))
+                void_links(ctx.store, contact_id)
     return result
 
 

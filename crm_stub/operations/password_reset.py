@@ -19,6 +19,7 @@ from crm_stub import mail, set_password
 from crm_stub.context import StubContext
 from crm_stub.operations.formatting import to_php_string
 from crm_stub.operations.registry import operation
+from crm_stub.store import ACTIVE_LOGINS, full_name
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +33,7 @@ def _active_login(ctx: StubContext, address: str) -> Any:
     """The active, portal-enabled login of that address (the support window is not checked)."""
     return ctx.store.query_one(
         "SELECT p.contact_id, p.user_name, c.firstname, c.lastname, c.email, c.language"
-        " FROM portal_users p JOIN contacts c ON c.id = p.contact_id"
-        " JOIN entities e ON e.id = c.id"
-        " WHERE p.user_name = ? AND p.is_active = 1 AND c.portal = 1 AND e.deleted = 0",
-        (address,))
+        + ACTIVE_LOGINS + " AND p.user_name = ?", (address,))
 
 
 def _issue_reset_token(ctx: StubContext, contact_id: int) -> str | None:
@@ -52,10 +50,10 @@ def _issue_reset_token(ctx: StubContext, contact_id: int) -> str | None:
 
 def _send_reset_mail(ctx: StubContext, login: Any, token: str) -> None:
     """The 'reset' link mail, in English plus the contact's language when there is a template."""
-    name = " ".join(part for part in (login["firstname"], login["lastname"]) if part)
     mail.send_link_mail(
         mail.mailer_for(ctx.mailer, ctx.data_dir), set_password.RESET, to=login["email"],
-        name=name, user_name=login["user_name"], language=login["language"],
+        name=full_name(login["firstname"], login["lastname"]), user_name=login["user_name"],
+        language=login["language"],
         link=set_password.link_for(ctx.base_url, token),
         hours=int(set_password.RESET_LINK_LIFETIME.total_seconds() // 3600))
 

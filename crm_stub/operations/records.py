@@ -18,6 +18,7 @@ from crm_stub.context import StubContext
 from crm_stub.operations import formatting as fmt
 from crm_stub.operations import visibility as vis
 from crm_stub.operations.registry import operation
+from crm_stub.store import full_name
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def contact_name(ctx: StubContext, contact_id: Any) -> str:
                               (contact_id,))
     if row is None:
         return ""
-    return " ".join(part for part in (row["firstname"], row["lastname"]) if part)
+    return full_name(row["firstname"], row["lastname"])
 
 
 def record_label(ctx: StubContext, record_id: Any) -> str:

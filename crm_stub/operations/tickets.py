@@ -18,7 +18,7 @@ from crm_stub.operations.params import member, record, session_contact, text
 from crm_stub.operations.registry import operation
 from crm_stub.operations.visibility import (
     can_see_record, contact_account, entity_set, may_close_ticket)
-from crm_stub.store import format_time
+from crm_stub.store import format_time, full_name
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +50,7 @@ def ticket_cell(ctx: StubContext, row: Any, field: str) -> str:
     if field == "contact_id":
         if row["lastname"] is None:
             return ""
-        name = " ".join(part for part in (row["firstname"], row["lastname"]) if part)
-        return fmt.contact_anchor(row["contact_id"], name)
+        return fmt.contact_anchor(row["contact_id"], full_name(row["firstname"], row["lastname"]))
     if field == "owner_id":
         return fmt.htmlentities(ctx.store.owner_name(row["owner_id"]))
     return fmt.htmlentities(row[field])
@@ -144,7 +143,7 @@ def create_ticket(ctx: StubContext, params: Any) -> list | None:
 def _comment_owner(row: Any) -> str:
     if row["portal_user"] is not None:
         return row["portal_user"]
-    return " ".join(part for part in (row["first_name"], row["last_name"]) if part)
+    return full_name(row["first_name"], row["last_name"])
 
 
 @operation("get_ticket_comments")

@@ -25,11 +25,21 @@ DB_NAME = "crm.sqlite3"
 SCHEMA_DIR = Path(__file__).resolve().parent
 SEED_PACKAGE = "crm_stub.seed"
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+#: FROM/WHERE of the portal logins that may act (``p``, ``c``, ``e``): active login, "Portal
+#: User" ticked, contact not deleted. The support window is checked only at log-in.
+ACTIVE_LOGINS = (" FROM portal_users p JOIN contacts c ON c.id = p.contact_id"
+                 " JOIN entities e ON e.id = c.id"
+                 " WHERE p.is_active = 1 AND c.portal = 1 AND e.deleted = 0")
 
 
 def format_time(moment: dt.datetime) -> str:
     """CRM database time text ('YYYY-MM-DD HH:MM:SS') of a naive datetime."""
     return moment.strftime(TIME_FORMAT)
+
+
+def full_name(first: str | None, last: str | None) -> str:
+    """'First Last' as vtiger shows a person, leaving out an empty part."""
+    return " ".join(part for part in (first, last) if part)
 
 
 def seeder_modules() -> list[Any]:
@@ -161,7 +171,7 @@ class Store:
             return ""
         user = self.query_one("SELECT first_name, last_name FROM users WHERE id = ?", (owner_id,))
         if user is not None:
-            return " ".join(part for part in (user["first_name"], user["last_name"]) if part)
+            return full_name(user["first_name"], user["last_name"])
         return self.scalar("SELECT name FROM groups WHERE id = ?", (owner_id,)) or ""
 
     def pref(self, key: str, default: str = "") -> str:

@@ -9,7 +9,7 @@ import threading
 import pytest
 from werkzeug.security import check_password_hash
 
-from crm_stub.store import Store
+from crm_stub.store import Store, full_name
 from tests.stub.ops_support import NOW, call, ctx, login, template_db  # noqa: F401
 
 CORE_TABLES = {
@@ -132,3 +132,10 @@ def test_user_names_are_unique_case_insensitively(ctx):
     with pytest.raises(sqlite3.IntegrityError):
         ctx.store.insert("portal_users", contact_id=5000, user_name="ALICE@ACME.EXAMPLE",
                          password_hash="x")
+
+
+@pytest.mark.parametrize("first, last, expected", [
+    ("Alice", "Doe", "Alice Doe"), ("", "Doe", "Doe"), (None, "Doe", "Doe"), ("Cher", None, "Cher"),
+])
+def test_full_name_leaves_out_empty_parts(first, last, expected):
+    assert full_name(first, last) == expected
