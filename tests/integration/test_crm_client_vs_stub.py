@@ -26,6 +26,11 @@ ACME = RecordRef("Accounts", "2")
 ADMIN_NAME = "Admin Administrator"
 
 
+def utc_now() -> dt.datetime:
+    """The stub CRM's database time: naive UTC."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
 def seeded_rows(crm: CrmClient, session: CrmSession, only_mine: bool):
     """(number, title, status, priority) of the demo tickets in the contact's list."""
     rows = crm.tickets(session, only_mine=only_mine).rows
@@ -116,7 +121,7 @@ def test_logout_turns_the_login_time_into_last_login(crm, crm_stub_server):
     assert crm.is_session_alive(customer.session) is True  # logout does not end the CRM session
     again = crm.authenticate(ERIN, crm_stub_server.password(ERIN))
     assert again.last_login == dt.datetime.strptime(stamped, "%Y-%m-%d %H:%M:%S")
-    assert abs(again.last_login - dt.datetime.utcnow()) < dt.timedelta(minutes=1)
+    assert abs(again.last_login - utc_now()) < dt.timedelta(minutes=1)
 
 
 def test_change_password_and_back(crm, crm_stub_server):
@@ -293,7 +298,7 @@ def test_ticket_comments_newest_first_and_non_ascii_round_trip(crm, alice):
     comments = crm.ticket_comments(alice.session, new_id)
     assert [c.text for c in comments] == messages[::-1]
     assert {c.author for c in comments} == {ALICE}
-    assert all(abs(c.created - dt.datetime.utcnow()) < dt.timedelta(minutes=1)
+    assert all(abs(c.created - utc_now()) < dt.timedelta(minutes=1)
                for c in comments)
 
 
