@@ -31,18 +31,24 @@ _INVISIBLE = frozenset({"script", "style"})
 _TRUNCATED_TAG = re.compile(r"</?[A-Za-z!?]")
 
 
-def parse_cell(value: Any) -> Cell:
-    """Plain text of a CRM value plus the record or external URL it links to, if any."""
+def parse_cell(value: Any, *, literal_tags: bool = False) -> Cell:
+    """Plain text of a CRM value plus the record or external URL it links to, if any.
+
+    ``literal_tags`` is for values that may be raw text (``get_details`` sends titles and
+    descriptions unencoded, PROTOCOL 2.5): only the CRM's own anchors and ``<br />`` are markup
+    there, and anything else that looks like a tag is kept as the text it is.
+    """
     if value is None or isinstance(value, (bool, int, float)):
         return Cell(php_str(value))
     if not isinstance(value, str):
         raise UnexpectedResponse(f"expected a text value, got {type(value).__name__}")
     if "<" not in value:
         return Cell(html.unescape(value) if "&" in value else value)
-    parser = _FragmentParser()
+    parser = _FragmentParser(literal_tags=literal_tags)
     parser.feed(value)
     # What is still unparsed at the end and starts like a tag is a truncated tag: drop it.
-    parser.drop_rest = bool(_TRUNCATED_TAG.match(parser.rawdata))
+    if not literal_tags and _TRUNCATED_TAG.match(parser.rawdata):
+        parser.rawdata = ""
     parser.close()
     ref, url = _resolve_links(parser.hrefs)
     return Cell("".join(parser.parts), ref=ref, url=url)
@@ -124,16 +130,19 @@ def _record_ref(query: str) -> RecordRef | None:
 
 
 class _FragmentParser(HTMLParser):
-    """Collects text (entities decoded once) and anchor hrefs; every tag itself is dropped."""
+    """Collects text (entities decoded once) and anchor hrefs; ``<br />`` becomes a newline.
 
-    def __init__(self) -> None:
+    Other tags are dropped (with the content of script/style), unless ``literal_tags``: then
+    they are text somebody typed and are kept as written, to be escaped like any other text.
+    """
+
+    def __init__(self, *, literal_tags: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.hrefs: list[str] = []
+        self._literal_tags = literal_tags
         self._after_br = False
         self._invisible_depth = 0
-        #: Set before close() when the unparsed rest is a truncated tag.
-        self.drop_rest = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._after_br = False
@@ -144,6 +153,8 @@ class _FragmentParser(HTMLParser):
             href = next((v for k, v in attrs if k == "href"), None)  # browsers use the first
             if href:
                 self.hrefs.append(href)
+        elif self._literal_tags:
+            self.parts.append(self.get_starttag_text() or "")
         elif tag in _INVISIBLE:
             self._invisible_depth += 1
 
@@ -152,7 +163,11 @@ class _FragmentParser(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self._after_br = False
-        if tag in _INVISIBLE and self._invisible_depth:
+        if tag in ("a", "br"):
+            return
+        if self._literal_tags:
+            self.parts.append(f"</{tag}>")
+        elif tag in _INVISIBLE and self._invisible_depth:
             self._invisible_depth -= 1
 
     def handle_data(self, data: str) -> None:
@@ -160,5 +175,5 @@ class _FragmentParser(HTMLParser):
             newline = next((nl for nl in ("\r\n", "\n", "\r") if data.startswith(nl)), "")
             data = data[len(newline):]
             self._after_br = False
-        if not self._invisible_depth and not self.drop_rest:
+        if not self._invisible_depth:
             self.parts.append(data)

@@ -58,7 +58,7 @@ def text_of(value: Any) -> str:
     return str(value)
 
 
-def to_cell(value: Any) -> Cell:
+def to_cell(value: Any, *, literal_tags: bool = False) -> Cell:
     """One table or detail value: a T-shape ``{'fielddata': v}`` or a bare scalar."""
     if isinstance(value, dict) and "fielddata" in value:
         value = value["fielddata"]
@@ -66,7 +66,7 @@ def to_cell(value: Any) -> Cell:
         log.warning("unexpected structured cell value of type %s", type(value).__name__)
         return Cell("")
     if isinstance(value, str):
-        return parse_cell(value)
+        return parse_cell(value, literal_tags=literal_tags)
     return Cell(text_of(value))
 
 
@@ -172,7 +172,9 @@ def record_detail(result: Any, module: str, record_id: str) -> RecordDetail:
     blocks: list[tuple[str, list[Field]]] = []
     for entry in entries:
         name = to_cell(entry.get("blockname")).text
-        field = Field(to_cell(entry.get("fieldlabel")).text, to_cell(entry.get("fieldvalue")))
+        # Titles and descriptions arrive raw here (PROTOCOL 2.5): a typed "<b>" is text.
+        value = to_cell(entry.get("fieldvalue"), literal_tags=True)
+        field = Field(to_cell(entry.get("fieldlabel")).text, value)
         if not blocks or blocks[-1][0] != name:
             blocks.append((name, []))
         blocks[-1][1].append(field)

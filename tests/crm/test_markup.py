@@ -260,3 +260,22 @@ def test_no_trace_value_keeps_markup_or_entities():
             assert cell.url is None
             seen_refs += cell.ref is not None
     assert seen_refs > 100
+
+
+@pytest.mark.parametrize("raw", [
+    "Dropdown <select> stays empty",
+    "The <b>Save</b> button",
+    "a < b and c > d",
+    "ends with <b",
+    "<script>alert(1)</script>",
+])
+def test_literal_tags_keep_typed_text(raw):
+    """get_details sends titles and descriptions raw: a typed tag is text, not markup."""
+    assert parse_cell(raw, literal_tags=True) == Cell(raw)
+
+
+def test_literal_tags_still_resolve_the_crms_own_markup():
+    value = ('<a href="index.php?module=HelpDesk&action=index&fun=detail&ticketid=12">'
+             'T &amp; <i>J</i></a><br />\nnext')
+    assert parse_cell(value, literal_tags=True) == Cell(
+        "T & <i>J</i>\nnext", ref=RecordRef("HelpDesk", "12"))

@@ -253,10 +253,6 @@ def test_create_ticket_shows_in_list_and_detail(crm, alice, crm_stub_server):
     assert crm.ticket_creator(alice.session, new_id) == "1"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "client bug: get_details sends ticket title/description as RAW text (PROTOCOL 2.5, 4.20),"
-    " but tables.record_detail parses every value as an HTML fragment (markup.parse_cell), so"
-    " literal '<select>' / '<b>' in the text are taken for tags and silently dropped"))
 def test_ticket_title_with_angle_brackets_survives_the_detail_view(crm, alice):
     title = "Dropdown <select> stays empty"
     new_id = crm.create_ticket(alice.session, NewTicket(
