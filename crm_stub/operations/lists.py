@@ -12,8 +12,8 @@ from typing import Any, Callable, Sequence
 from crm_stub.context import StubContext
 from crm_stub.operations import formatting as fmt
 from crm_stub.operations import visibility as vis
-from crm_stub.operations.records import (contact_name, hidden_fieldnames, module_refusal,
-                                         party_anchor, record_label, related_party)
+from crm_stub.operations.records import (hidden_fieldnames, module_refusal, party_anchor,
+                                         record_label, related_party)
 from crm_stub.operations.registry import operation
 
 log = logging.getLogger(__name__)
