@@ -23,19 +23,12 @@ NOW = dt.datetime(2026, 3, 10, 9, 0)
 ADMIN_ENV = ("CRM_STUB_SMTP_HOST", "CRM_STUB_OUTBOX", "CRM_STUB_MAIL_FROM", "CRM_STUB_DATA")
 
 
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("admin-template")
-    Store.open(directory, NOW).close()
-    return directory / DB_NAME
-
-
 @pytest.fixture
-def data_dir(template_db, tmp_path, monkeypatch):
+def data_dir(seeded_db_at, tmp_path, monkeypatch):
     for name in ADMIN_ENV:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CRM_STUB_BASE_URL", "http://crm.test")
-    shutil.copy(template_db, tmp_path / DB_NAME)
+    shutil.copy(seeded_db_at(NOW), tmp_path / DB_NAME)
     return tmp_path
 
 

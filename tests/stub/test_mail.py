@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from email.message import EmailMessage
 
 import pytest
@@ -12,6 +11,7 @@ from aiosmtpd.controller import Controller
 from lxml import html as lxml_html
 
 from crm_stub import mail
+from tests.stub.support import free_port
 
 LINK = "http://crm.test/portal/set-password?token=abc_DEF-123&x=1"
 
@@ -27,16 +27,10 @@ class Recorder:
         return "250 Message accepted"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield controller, recorder
@@ -91,7 +85,7 @@ def test_bilingual_mail_carries_both_languages_in_subject_and_body(smtp_server):
 
 
 def test_unreachable_smtp_server_raises_an_os_error():
-    mailer = mail.make_mailer("127.0.0.1", _free_port(), timeout=2)
+    mailer = mail.make_mailer("127.0.0.1", free_port(), timeout=2)
     with pytest.raises(OSError):
         mailer("a@b.example", "subject", "text")
 

@@ -8,7 +8,7 @@ import pytest
 
 from crm_stub.operations.attachments import sanitize_filename
 from crm_stub.seed.a_core import LED_REPORT
-from tests.stub.ops_support import call, ctx, login, set_module, template_db, trace  # noqa: F401
+from tests.stub.support import call, login, set_module, trace
 
 
 def _attachments(ctx, session, ticket):

@@ -12,7 +12,7 @@ from crm_stub.operations.auth import version_compare
 from crm_stub import admin_actions, set_password
 from crm_stub.operations.password_reset import GENERIC_ANSWER, RESEND_PAUSE
 from crm_stub.operations.visibility import valid_session
-from tests.stub.ops_support import NOW, call, ctx, login, template_db, trace  # noqa: F401
+from tests.stub.support import NOW, call, login, trace
 
 
 def _auth(ctx, user, password, version="6.0.0", *login_flag):

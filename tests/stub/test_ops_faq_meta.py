@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.stub.ops_support import call, ctx, login, set_module, template_db, trace  # noqa: F401
+from tests.stub.support import call, login, set_module, trace
 
 FAQ_TIMES = ("faqcreatedtime", "faqmodifiedtime", "createdtime")
 

@@ -7,7 +7,7 @@ import pytest
 from crm_stub.operations import formatting as fmt
 from crm_stub.operations.visibility import (
     check_permission, entity_set, may_close_ticket, parse_id)
-from tests.stub.ops_support import ctx, set_module, template_db  # noqa: F401
+from tests.stub.support import set_module
 
 
 @pytest.mark.parametrize("value, expected", [

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.stub.test_ops_records_support import (NA, crm, labels_and_blocks,  # noqa: F401
-                                                  seeded_db, values)
+from tests.stub.records_support import NA, labels_and_blocks, values
 
 TRACES = Path(__file__).resolve().parents[1] / "crm" / "traces"
 

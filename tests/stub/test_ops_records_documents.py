@@ -5,8 +5,7 @@ from __future__ import annotations
 import base64
 
 from crm_stub.seed.a_core import LED_REPORT, MANUAL
-from tests.stub.test_ops_records_support import (INACTIVE, NA, crm, seeded_db,  # noqa: F401
-                                                  table)
+from tests.stub.records_support import INACTIVE, NA, table
 
 
 def test_faq_documents_for_everyone(crm):

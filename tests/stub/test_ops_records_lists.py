@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.stub.test_ops_records_support import (INACTIVE, crm, seeded_db,  # noqa: F401
-                                                  table)
+from tests.stub.records_support import INACTIVE, table
 
 ALICE_ANCHOR = '<a href="index.php?module=Contacts&action=index&id=4">Alice Anderson</a>'
 ACME_ANCHOR = '<a href="index.php?module=Accounts&action=index&id=2">Acme Corporation</a>'

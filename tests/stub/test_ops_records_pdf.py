@@ -8,7 +8,7 @@ import pytest
 
 from crm_stub import pdf
 from crm_stub.operations.records import load_record, pdf_document
-from tests.stub.test_ops_records_support import NA, crm, seeded_db  # noqa: F401
+from tests.stub.records_support import NA
 
 UNICODE_FONT = pdf.find_unicode_font()
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.stub.test_ops_records_support import (INACTIVE, NA, NOW, crm,  # noqa: F401
-                                                  seeded_db, table)
+from tests.stub.records_support import INACTIVE, NA, table
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from lxml import etree
 
 from crm_stub.soap.decode import decode_element
 from crm_stub.soap.dispatch import handle_soap
-from tests.stub.test_ops_records_support import crm, seeded_db  # noqa: F401
 
 TRACES = Path(__file__).resolve().parents[1] / "crm" / "traces"
 CASES = ["get_details.HelpDesk", "get_details.Contacts", "get_details.Accounts",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.stub.ops_support import call, ctx, login, set_module, template_db, trace  # noqa: F401
+from tests.stub.support import call, login, set_module, trace
 
 NO_FILTER = {"onlymine": None, "where": "", "match": ""}
 

@@ -17,38 +17,22 @@ from crm_stub import admin_actions as actions
 from crm_stub import create_app, set_password
 from crm_stub.operations.auth import authenticate_user
 from crm_stub.operations.registry import OPERATIONS
-from crm_stub.store import DB_NAME, Store
+from crm_stub.store import DB_NAME
 from tests.servers import serve_wsgi
+from tests.stub.support import Clock
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)
 NEW_PASSWORD = "correct horse battery"
 
 
-class Clock:
-    """A CRM clock the test can move forward."""
-
-    def __init__(self):
-        self.now = NOW
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock():
-    return Clock()
-
-
-@pytest.fixture(scope="module")
-def template_db(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("set-password-template")
-    Store.open(directory, NOW).close()
-    return directory / DB_NAME
+    return Clock(NOW)
 
 
 @pytest.fixture
-def app(tmp_path, clock, template_db):
-    shutil.copy(template_db, tmp_path / DB_NAME)
+def app(tmp_path, clock, seeded_db_at):
+    shutil.copy(seeded_db_at(NOW), tmp_path / DB_NAME)
     return create_app(tmp_path, clock=clock, testing=True)
 
 

@@ -10,7 +10,7 @@ import pytest
 from werkzeug.security import check_password_hash
 
 from crm_stub.store import Store, full_name
-from tests.stub.ops_support import NOW, call, ctx, login, template_db  # noqa: F401
+from tests.stub.support import NOW, call, login
 
 CORE_TABLES = {
     "entities": {"id", "module", "owner_id", "creator_id", "created", "modified", "deleted"},

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -25,6 +24,7 @@ from crm_stub.operations.registry import OPERATIONS, operation
 from crm_stub.soap.decode import decode_element
 from crm_stub.soap.request import MAX_REQUEST_BYTES
 from tests.servers import serve_wsgi
+from tests.stub.support import free_port
 
 TRACES = Path(__file__).resolve().parent.parent / "crm" / "traces"
 ENDPOINT = "/vtigerservice.php?service=customerportal"
@@ -322,14 +322,8 @@ def test_demo_users_prints_email_and_password_per_line(tmp_path, capsys):
     assert lines[0].split(" ")[0] == "alice@acme.example"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_serve_command_answers_soap_calls(tmp_path):
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "crm_stub.cli", "serve", "--host", "127.0.0.1",
                "--port", str(port), "--data", str(tmp_path)]
     with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -348,7 +342,7 @@ def test_serve_command_answers_soap_calls(tmp_path):
 
 
 def test_served_password_mail_links_to_the_served_set_password_page(tmp_path):
-    port = _free_port()
+    port = free_port()
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CRM_STUB_")}
     command = [sys.executable, "-m", "crm_stub.cli", "serve", "--host", "127.0.0.1",
                "--port", str(port), "--data", str(tmp_path)]

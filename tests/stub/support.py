@@ -1,19 +1,19 @@
-"""Fixtures for the core operation tests: a seeded store per test (copied from one template)."""
+"""Helpers shared by the stub tests: seeded database copies, a settable clock, operation calls."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 import crm_stub.operations as operations
 from crm_stub.context import StubContext
 from crm_stub.store import DB_NAME, Store
 
+#: The clock reading of the core operation tests (the ``ctx`` fixture).
 NOW = dt.datetime(2026, 11, 23, 23, 30)
 TRACES = Path(__file__).resolve().parent.parent / "crm" / "traces"
 
@@ -38,21 +38,23 @@ class Outbox:
         self.sent.append((to, subject, body))
 
 
-@pytest.fixture(scope="session")
-def template_db(tmp_path_factory) -> Path:
-    directory = tmp_path_factory.mktemp("template")
-    Store.open(directory, NOW)
+def seed_database(directory: Path, now: dt.datetime) -> Path:
+    """Create a seeded database in ``directory`` (seeding hashes passwords: slow); its file."""
+    Store.open(directory, now).close()
     return directory / DB_NAME
 
 
-@pytest.fixture
-def ctx(template_db, tmp_path) -> StubContext:
-    shutil.copy(template_db, tmp_path / DB_NAME)
-    store = Store.open(tmp_path)
-    context = StubContext(store=store, data_dir=tmp_path, clock=Clock(), mailer=Outbox(),
-                          base_url="http://crm.test")
-    yield context
-    store.close()
+def open_copy(db_file: Path, data_dir: Path) -> Store:
+    """A store over a private copy of the seeded ``db_file`` in ``data_dir``."""
+    shutil.copy(db_file, data_dir / DB_NAME)
+    return Store.open(data_dir)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def call(ctx: StubContext, name: str, *args: Any) -> Any:

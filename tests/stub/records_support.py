@@ -1,17 +1,14 @@
-"""Shared set-up for the record-operation tests: a seeded store copied per test, sessions."""
+"""Helpers of the record-operation tests: a logged-in seeded CRM and shape readers."""
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
-import pytest
-
 from crm_stub.context import StubContext
-from crm_stub.operations.registry import OPERATIONS
-from crm_stub.store import DB_NAME, Store
+from tests.stub.support import call, open_copy, set_module
 
+#: The clock reading of the record-operation tests (the ``crm`` fixture).
 NOW = dt.datetime(2026, 11, 23, 23, 20, 0)
 #: Contact e-mail -> the session id the tests log them in with.
 SESSIONS = {"alice@acme.example": "sess-alice", "bob@acme.example": "sess-bob",
@@ -19,20 +16,11 @@ SESSIONS = {"alice@acme.example": "sess-alice", "bob@acme.example": "sess-bob",
 NA, INACTIVE = ["#NOT AUTHORIZED#"], ["#MODULE INACTIVE#"]
 
 
-@pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory) -> Path:
-    """One seeded database file per test session (seeding hashes passwords: slow)."""
-    directory = tmp_path_factory.mktemp("seeded")
-    Store.open(directory, now=NOW).close()
-    return directory / DB_NAME
-
-
 class Crm:
     """A StubContext over a private copy of the seeded store, plus lookup helpers."""
 
     def __init__(self, db_file: Path, data_dir: Path):
-        shutil.copy(db_file, data_dir / DB_NAME)
-        self.store = Store.open(data_dir)
+        self.store = open_copy(db_file, data_dir)
         self.ctx = StubContext(store=self.store, data_dir=data_dir, clock=lambda: NOW)
         for email, session in SESSIONS.items():
             self.store.execute("INSERT OR REPLACE INTO sessions(contact_id, session_id)"
@@ -40,7 +28,7 @@ class Crm:
 
     def call(self, name: str, *params):
         """Run an operation as the SOAP layer would, with positional parameters."""
-        return OPERATIONS[name].func(self.ctx, *params)
+        return call(self.ctx, name, *params)
 
     def id(self, sql: str, *params) -> int:
         value = self.store.scalar(sql, params)
@@ -58,18 +46,10 @@ class Crm:
         return self.id(f"SELECT id FROM {table} WHERE {column} = ?", value)
 
     def set_show_all(self, module: str, on: bool) -> None:
-        self.store.execute("UPDATE portal_modules SET show_related = ? WHERE name = ?",
-                           (int(on), module))
+        set_module(self.ctx, module, show_related=int(on))
 
     def hide_tab(self, module: str) -> None:
-        self.store.execute("UPDATE portal_modules SET visible = 0 WHERE name = ?", (module,))
-
-
-@pytest.fixture
-def crm(seeded_db, tmp_path) -> Crm:
-    crm = Crm(seeded_db, tmp_path)
-    yield crm
-    crm.store.close()
+        set_module(self.ctx, module, visible=0)
 
 
 def labels_and_blocks(result) -> list[tuple[str, str]]:
