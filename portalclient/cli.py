@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -93,11 +94,13 @@ def demo_command(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
     import crm_stub
+    from crm_stub.mail import mailer_from_env
     from portalclient import create_app
 
-    crm_app = crm_stub.create_app(args.data)
     crm_url = f"http://{args.host}:{args.crm_port}"
-    crm_app.extensions["crm_stub"].base_url = crm_url
+    # Password mails go over SMTP when CRM_STUB_SMTP_HOST is set, else to <data>/outbox.
+    crm_app = crm_stub.create_app(args.data, base_url=crm_url,
+                                  mailer=mailer_from_env(os.environ, args.data))
     portal_url = f"http://{args.host}:{args.port}/"
     config_path = write_demo_config(args.data / "portal", crm_url, portal_url)
     crm_server = make_server(args.host, args.crm_port, crm_app, threaded=True)
