@@ -6,6 +6,7 @@ import logging
 import re
 from typing import Any
 
+from .markup import php_str
 from . import tables
 from .codec import decode_response
 from .errors import ModuleInactive, NotAuthorized, SessionExpired
@@ -91,4 +92,4 @@ class CrmBase:
 
     def modules(self) -> tuple[str, ...]:
         """get_modules: the portal tabs, in the admin's order (first = landing page)."""
-        return tuple(tables.text_of(name) for name in tables.top_items(self._call("get_modules")))
+        return tuple(php_str(name) for name in tables.top_items(self._call("get_modules")))

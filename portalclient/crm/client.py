@@ -20,7 +20,7 @@ from .base import flag, xml_safe
 from .codec import as_list
 from .errors import CrmError, LoginRefused, VersionIncompatible
 from .faq import FaqOperations
-from .markup import plain_text
+from .markup import php_str, plain_text
 from .models import CrmSession, Customer, PasswordMailResult
 from .records import RecordOperations
 from .tickets import TicketOperations
@@ -43,7 +43,7 @@ class CrmClient(TicketOperations, FaqOperations, RecordOperations):
         first = items[0] if items else None
         if isinstance(first, dict) and "id" in first:
             return first
-        reason = tables.text_of(first) if isinstance(first, str) else "UNEXPECTED_ANSWER"
+        reason = php_str(first) if isinstance(first, str) else "UNEXPECTED_ANSWER"
         if reason == "NOT COMPATIBLE":
             raise VersionIncompatible(reason)
         raise LoginRefused(reason or "UNEXPECTED_ANSWER")
@@ -53,9 +53,9 @@ class CrmClient(TicketOperations, FaqOperations, RecordOperations):
         record = self._authenticate(user_name, password, login=True)
         if not record.get("sessionid"):
             raise LoginRefused("UNEXPECTED_ANSWER")
-        name = tables.text_of(record.get("user_name")) or user_name
-        session = CrmSession(contact_id=tables.text_of(record["id"]),
-                             session_id=tables.text_of(record["sessionid"]), user_name=name)
+        name = php_str(record.get("user_name")) or user_name
+        session = CrmSession(contact_id=php_str(record["id"]),
+                             session_id=php_str(record["sessionid"]), user_name=name)
         return Customer(session=session, user_name=name,
                         last_login=tables.parse_timestamp(record.get("last_login_time")),
                         support_start=tables.parse_date(record.get("support_start_date")),
@@ -94,7 +94,7 @@ class CrmClient(TicketOperations, FaqOperations, RecordOperations):
 
     def request_password_mail(self, email: str) -> PasswordMailResult:
         """send_mail_for_password: 'true@@@<b>…</b>' / 'false@@@…'."""
-        answer = tables.text_of(self._call("send_mail_for_password", email))
+        answer = php_str(self._call("send_mail_for_password", email))
         status, _, message = answer.partition("@@@")
         return PasswordMailResult(sent=status.strip() == "true", message=plain_text(message))
 
@@ -102,11 +102,11 @@ class CrmClient(TicketOperations, FaqOperations, RecordOperations):
 
     def show_all(self, module: str) -> bool:
         """Whether the admin lets contacts see their organisation's records of ``module``."""
-        return tables.text_of(self._call("show_all", module)) == "true"
+        return php_str(self._call("show_all", module)) == "true"
 
     def account_id(self, contact_id: str) -> str | None:
         """The contact's organisation id, or None when it has none."""
-        account = tables.text_of(self._call("get_check_account_id", contact_id)).strip()
+        account = php_str(self._call("get_check_account_id", contact_id)).strip()
         return account if account not in ("", "0") else None
 
     def picklist(self, session: CrmSession, name: str) -> tuple[str, ...]:
@@ -115,4 +115,4 @@ class CrmClient(TicketOperations, FaqOperations, RecordOperations):
             raise ValueError(f"not a picklist name: {name!r}")
         result = self._data(self._session_call(session, "get_picklists", picklist_name=name),
                             "get_picklists")
-        return tuple(plain_text(tables.text_of(value)) for value in as_list(result))
+        return tuple(plain_text(php_str(value)) for value in as_list(result))

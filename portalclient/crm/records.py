@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from .markup import php_str
 from . import tables
 from .base import CrmBase, flag
 from .errors import CrmHttpError, MalformedResponse
@@ -131,4 +132,4 @@ class RecordOperations(CrmBase):
         """get_product_urllist: declared but unimplemented on every known server (SoapFault)."""
         result = self._data(self._call("get_product_urllist", session.contact_id, product_id,
                                        "Products"), "get_product_urllist")
-        return tuple(tables.text_of(url) for url in tables.top_items(result))
+        return tuple(php_str(url) for url in tables.top_items(result))

@@ -47,17 +47,6 @@ def sentinel(result: Any) -> str | None:
     return None
 
 
-def text_of(value: Any) -> str:
-    """A scalar as PHP would print it (None -> '', 250.0 -> '250', False -> '')."""
-    if value is None or value is False:
-        return ""
-    if value is True:
-        return "1"
-    if isinstance(value, (int, float)):
-        return php_str(value)
-    return str(value)
-
-
 def to_cell(value: Any, *, literal_tags: bool = False) -> Cell:
     """One table or detail value: a T-shape ``{'fielddata': v}`` or a bare scalar."""
     if isinstance(value, dict) and "fielddata" in value:
@@ -67,12 +56,12 @@ def to_cell(value: Any, *, literal_tags: bool = False) -> Cell:
         return Cell("")
     if isinstance(value, str):
         return parse_cell(value, literal_tags=literal_tags)
-    return Cell(text_of(value))
+    return Cell(php_str(value))
 
 
 def parse_timestamp(value: Any) -> dt.datetime | None:
     """'YYYY-MM-DD HH:MM:SS' (CRM database time, no zone) or a bare date; None if unparsable."""
-    text = text_of(value).strip()
+    text = php_str(value).strip()
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(text, fmt)
@@ -209,23 +198,23 @@ def knowledge_base(result: Any) -> KnowledgeBase:
     groups = [as_list(group) for group in top_items(result)] + [[], [], []]
     categories, products, faqs = groups[0], groups[1], groups[2]
     return KnowledgeBase(
-        categories=tuple(plain_text(text_of(name)) for name in categories),
-        products=tuple((text_of(p.get("productid")), plain_text(text_of(p.get("productname"))))
+        categories=tuple(plain_text(php_str(name)) for name in categories),
+        products=tuple((php_str(p.get("productid")), plain_text(php_str(p.get("productname"))))
                        for p in products if isinstance(p, dict)),
         faqs=tuple(faq(entry) for entry in faqs if isinstance(entry, dict)))
 
 
 def faq(entry: dict) -> Faq:
     """One FAQ entry; comments and their times are parallel lists, aligned here."""
-    product = text_of(entry.get("product_id"))
+    product = php_str(entry.get("product_id"))
     texts = as_list(entry.get("comments"))
     times = as_list(entry.get("createdtime")) + [None] * len(texts)
-    comments = tuple(FaqComment(plain_text(text_of(text)), parse_timestamp(when))
+    comments = tuple(FaqComment(plain_text(php_str(text)), parse_timestamp(when))
                      for text, when in zip(texts, times))
-    return Faq(id=text_of(entry.get("id")), number=text_of(entry.get("faqno")),
-               question=plain_text(text_of(entry.get("question"))),
-               answer=plain_text(text_of(entry.get("answer"))),
-               category=plain_text(text_of(entry.get("category"))),
+    return Faq(id=php_str(entry.get("id")), number=php_str(entry.get("faqno")),
+               question=plain_text(php_str(entry.get("question"))),
+               answer=plain_text(php_str(entry.get("answer"))),
+               category=plain_text(php_str(entry.get("category"))),
                product_id=product if product not in ("", "0") else None,
                created=parse_timestamp(entry.get("faqcreatedtime")),
                modified=parse_timestamp(entry.get("faqmodifiedtime")), comments=comments)
@@ -241,14 +230,14 @@ def new_ticket_id(result: Any) -> str:
     for item in top_items(result):
         ticket = item.get("new_ticket") if isinstance(item, dict) else None
         if isinstance(ticket, dict):
-            return text_of(ticket.get("ticketid"))
+            return php_str(ticket.get("ticketid"))
     return ""
 
 
 def comments(result: Any) -> tuple[Comment, ...]:
     """get_ticket_comments entries (None/[] -> ())."""
-    return tuple(Comment(author=plain_text(text_of(entry.get("owner"))),
-                         text=plain_text(text_of(entry.get("comments"))),
+    return tuple(Comment(author=plain_text(php_str(entry.get("owner"))),
+                         text=plain_text(php_str(entry.get("comments"))),
                          created=parse_timestamp(entry.get("createdtime")))
                  for entry in top_items(result) if isinstance(entry, dict))
 
@@ -262,21 +251,21 @@ def attachment(entry: dict) -> Attachment:
     """One attachment; 'E' location means the name is an external URL."""
     size = entry.get("filesize")
     return Attachment(
-        file_id=text_of(entry.get("fileid")),
-        filename=plain_text(text_of(entry.get("filename"))),
-        content_type=text_of(entry.get("filetype")),
+        file_id=php_str(entry.get("fileid")),
+        filename=plain_text(php_str(entry.get("filename"))),
+        content_type=php_str(entry.get("filetype")),
         size=size if isinstance(size, int) and not isinstance(size, bool) else _int(size),
-        external=text_of(entry.get("filelocationtype")).strip().upper() == "E")
+        external=php_str(entry.get("filelocationtype")).strip().upper() == "E")
 
 
 def _int(value: Any) -> int | None:
-    text = text_of(value).strip()
+    text = php_str(value).strip()
     return int(text) if text.isdigit() else None
 
 
 def file_content(detail: dict, operation: str) -> FileContent:
     """get_filecontent_detail's file dict -> FileContent; no content -> FileUnavailable."""
-    encoded = text_of(detail.get("filecontents"))
+    encoded = php_str(detail.get("filecontents"))
     if not encoded.strip():
         raise FileUnavailable("the record has no file", operation=operation)
     data = strict_base64(encoded, operation)
@@ -284,14 +273,14 @@ def file_content(detail: dict, operation: str) -> FileContent:
     if isinstance(size, int) and not isinstance(size, bool) and size != len(data):
         raise UnexpectedResponse(f"file is {len(data)} bytes, the CRM announced {size}",
                                  operation=operation)
-    filename = html.unescape(text_of(detail.get("filename")))
-    content_type = text_of(detail.get("filetype")).strip() or guess_type(filename)
+    filename = html.unescape(php_str(detail.get("filename")))
+    content_type = php_str(detail.get("filetype")).strip() or guess_type(filename)
     return FileContent(filename, content_type, data)
 
 
 def strict_base64(value: Any, operation: str) -> bytes:
     """Decode base64 text strictly (whitespace aside); garbage is an UnexpectedResponse."""
-    text = "".join(text_of(value).split())
+    text = "".join(php_str(value).split())
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError) as exc:

@@ -7,7 +7,7 @@ import base64
 from . import tables
 from .base import CrmBase, flag
 from .errors import SessionExpired, UnexpectedResponse
-from .markup import plain_text
+from .markup import php_str, plain_text
 from .models import (Attachment, Comment, CrmSession, FileContent, FileUnavailable, NewTicket,
                      TicketFormOptions, TicketList)
 
@@ -21,7 +21,7 @@ class TicketOperations(CrmBase):
             self._data(self._session_call(session, "get_combo_values"), "get_combo_values"))
 
         def values(key: str, text=plain_text) -> tuple[str, ...]:
-            return tuple(text(tables.text_of(v)) for v in tables.combo_values(groups, key))
+            return tuple(text(php_str(v)) for v in tables.combo_values(groups, key))
 
         return TicketFormOptions(
             products=tuple(zip(values("productid"), values("productname", text=str))),
@@ -34,7 +34,7 @@ class TicketOperations(CrmBase):
         result = self._session_call(session, "get_ticket_creator", ticketid=record_id)
         if result is None:
             raise SessionExpired(operation="get_ticket_creator")
-        return tables.text_of(result)
+        return php_str(result)
 
     def tickets(self, session: CrmSession, *, only_mine: bool) -> TicketList:
         """All tickets visible to the contact (search is local: where/match are always '')."""
@@ -74,7 +74,7 @@ class TicketOperations(CrmBase):
     def close_ticket(self, session: CrmSession, ticket_id: str) -> None:
         """Set a ticket's status to Closed."""
         result = self._session_call(session, "close_current_ticket", ticketid=ticket_id)
-        if tables.text_of(self._data(result, "close_current_ticket")) != "closed":
+        if php_str(self._data(result, "close_current_ticket")) != "closed":
             raise UnexpectedResponse("ticket not closed", operation="close_current_ticket")
 
     def ticket_attachments(self, session: CrmSession, ticket_id: str) -> tuple[Attachment, ...]:
