@@ -6,10 +6,10 @@ import logging
 import re
 from typing import Any
 
-from .markup import php_str
 from . import tables
 from .codec import decode_response
 from .errors import ModuleInactive, NotAuthorized, SessionExpired
+from .markup import php_str
 from .models import CrmSession
 from .settings import CrmSettings
 from .transport import SoapChannel

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from .markup import php_str
 from . import tables
 from .base import CrmBase, flag
 from .errors import CrmHttpError, MalformedResponse
+from .markup import php_str
 from .models import CrmSession, Field, FileContent, PdfUnavailable, RecordDetail, RecordTable
 from .transport import ResponseTooLarge
 
