@@ -22,6 +22,10 @@ from portalclient.config import PortalConfig, load_config
 from portalclient.crm_access import init_crm
 from portalclient.errors import register_error_handlers
 from portalclient.i18n import init_i18n
+from portalclient.pages import register_pages
+from portalclient.pages.common import init_common
+from portalclient.pages.files import init_uploads
+from portalclient.pages.links import init_links
 from portalclient.session import init_session
 
 log = logging.getLogger(__name__)
@@ -47,8 +51,12 @@ def create_app(config_path: str | os.PathLike | None = None,
     init_session(app, config)
     init_crm(app, config.to_crm_settings())
     init_cache(app, config.cache)
+    init_uploads(app, config.upload_dir)
+    init_common(app)
+    init_links(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    register_pages(app)
     register_error_handlers(app)
     app.after_request(_security_headers)
     _wrap_wsgi(app, config)

@@ -1,8 +1,10 @@
 """Every cache of the portal, in one object in ``app.extensions``.
 
-Only CRM metadata that is the same for every customer lives here (the portal module list and the
-per-module "see records across the organization" flags); nothing per customer. Each cachetools
-cache sits behind its own lock. A failing cache logs and falls through to the CRM, it never
+Global caches hold CRM metadata that is the same for every customer (the portal module list, the
+per-module "see records across the organization" flags, picklists, the FAQ knowledge base).
+The per-customer cache holds short-lived answers that depend on who asks; its keys always start
+with the CRM contact id, so one customer's answer can never be served to another, and a
+customer's own writes drop their entries. Each cachetools cache sits behind its own lock. A failing cache logs and falls through to the CRM, it never
 breaks a page; CRM errors are not cached and reach the caller.
 """
 
@@ -45,6 +47,12 @@ class LockedCache:
         with self._lock:
             self._cache.clear()
 
+    def discard_where(self, predicate: Callable[[Hashable], bool]) -> None:
+        """Drop every entry whose key satisfies ``predicate``."""
+        with self._lock:
+            for key in [key for key in self._cache if predicate(key)]:
+                self._cache.pop(key, None)
+
     def _lookup(self, key: Hashable) -> Any:
         try:
             with self._lock:
@@ -71,6 +79,9 @@ class PortalCache:
         self.show_all_cache = LockedCache("show_all", maxsize=config.maxsize, ttl=ttl)
         self.metadata_cache = LockedCache("metadata", maxsize=config.maxsize,
                                           ttl=config.metadata_ttl_seconds)
+        self.faq_cache = LockedCache("faq", maxsize=1, ttl=config.faq_ttl_seconds)
+        self.customer_cache = LockedCache("customer", maxsize=config.maxsize * 16,
+                                          ttl=config.customer_ttl_seconds)
 
     def modules(self, crm: Any) -> tuple[str, ...]:
         """The CRM's portal modules in the admin's order (global, not per customer)."""
@@ -89,9 +100,27 @@ class PortalCache:
         (never a customer's data: per-customer answers are not cached at all)."""
         return self.metadata_cache.get_or_compute(key, compute)
 
+    def knowledge_base(self, crm: Any, session: Any) -> Any:
+        """The published FAQs: the same for every portal user (PROTOCOL 4.7)."""
+        return self.faq_cache.get_or_compute("kbase", lambda: crm.knowledge_base(session))
+
+    def replace_knowledge_base(self, knowledge_base: Any) -> None:
+        """Keep the knowledge base the CRM just answered with (after a comment)."""
+        self.faq_cache.clear()
+        self.faq_cache.get_or_compute("kbase", lambda: knowledge_base)
+
+    def for_customer(self, contact_id: str, *key: Hashable, compute: Callable[[], T]) -> T:
+        """A short-lived answer for one customer; the key starts with their contact id."""
+        return self.customer_cache.get_or_compute((contact_id, *key), compute)
+
+    def forget_customer(self, contact_id: str) -> None:
+        """Drop a customer's cached answers (after they changed something in the CRM)."""
+        self.customer_cache.discard_where(lambda key: key[0] == contact_id)
+
     def clear(self) -> None:
         """Forget everything (after an admin changed the portal set-up)."""
-        for cache in (self.modules_cache, self.show_all_cache, self.metadata_cache):
+        for cache in (self.modules_cache, self.show_all_cache, self.metadata_cache,
+                      self.faq_cache, self.customer_cache):
             cache.clear()
 
 

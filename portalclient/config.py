@@ -66,6 +66,10 @@ class CacheSection:
     modules_ttl_seconds: int = 300
     #: Other global metadata (picklists …).
     metadata_ttl_seconds: int = 600
+    #: The FAQ knowledge base (published articles change rarely; a comment refreshes it at once).
+    faq_ttl_seconds: int = 300
+    #: Per-customer answers (ticket form choices …); dropped at once when the customer writes.
+    customer_ttl_seconds: int = 60
     maxsize: int = 256
 
 
@@ -74,6 +78,10 @@ class UploadsSection:
     """[uploads]: limits on files customers attach."""
 
     max_mb: int = 5
+    #: File name extensions customers may upload (lower case, without the dot).
+    allowed_extensions: tuple[str, ...] = (
+        "pdf", "txt", "log", "csv", "png", "jpg", "jpeg", "gif", "webp", "zip", "doc", "docx",
+        "xls", "xlsx", "odt", "ods")
 
 
 @dataclass(frozen=True)
@@ -312,8 +320,13 @@ def _rules(c: PortalConfig) -> list[tuple[str, bool, str]]:
         ("[security] trusted_proxies", sec.trusted_proxies >= 0, "0 or more"),
         ("[cache] modules_ttl_seconds", c.cache.modules_ttl_seconds >= 0, "0 or more"),
         ("[cache] metadata_ttl_seconds", c.cache.metadata_ttl_seconds >= 0, "0 or more"),
+        ("[cache] faq_ttl_seconds", c.cache.faq_ttl_seconds >= 0, "0 or more"),
+        ("[cache] customer_ttl_seconds", c.cache.customer_ttl_seconds >= 0, "0 or more"),
         ("[cache] maxsize", c.cache.maxsize > 0, "above 0"),
         ("[uploads] max_mb", c.uploads.max_mb > 0, "above 0"),
+        ("[uploads] allowed_extensions", all(re.fullmatch(r"[a-z0-9]{1,10}", ext)
+                                             for ext in c.uploads.allowed_extensions),
+         "a list of lower-case extensions without dots, such as \"pdf\""),
         ("[branding] primary_color", bool(_COLOR.match(c.branding.primary_color)),
          "a #rrggbb colour"),
         ("[branding] accent_color", bool(_COLOR.match(c.branding.accent_color)),

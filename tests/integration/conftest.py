@@ -99,3 +99,50 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def csrf_token_of(response: requests.Response) -> str:
+    """The CSRF token of the first POST form on a page (one token per session)."""
+    return page(response).xpath("//form[@method='post']//input[@name='csrf_token']/@value")[0]
+
+
+def post_form(browser: requests.Session, page_url: str, action: str,
+              data: dict[str, Any] | None = None, **kwargs: Any) -> requests.Response:
+    """Open ``page_url`` like a person, then submit ``data`` to ``action`` with its CSRF token."""
+    token = csrf_token_of(browser.get(page_url))
+    return browser.post(action, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+@dataclass
+class Customer:
+    """A logged-in demo customer: their browser session and who they are in the stub."""
+
+    browser: requests.Session
+    portal_url: str
+    email: str
+    contact_id: int
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.browser.get(f"{self.portal_url}{path}", **kwargs)
+
+    def submit(self, form_path: str, action_path: str, data: dict[str, Any] | None = None,
+               **kwargs: Any) -> requests.Response:
+        """Submit a form found at ``form_path`` to ``action_path`` (both portal paths)."""
+        return post_form(self.browser, f"{self.portal_url}{form_path}",
+                         f"{self.portal_url}{action_path}", data, **kwargs)
+
+
+def log_in_as(stub: StubCrm, browser: requests.Session, portal_url: str,
+              email: str) -> Customer:
+    """Log in the demo login ``email`` (see ``Store.demo_logins``) and return the customer."""
+    password = dict(stub.store.demo_logins())[email]
+    response = login(browser, portal_url, email, password)
+    assert response.status_code == 200, response.text
+    contact_id = stub.store.scalar("SELECT id FROM contacts WHERE email = ?", (email,))
+    return Customer(browser, portal_url, email, int(contact_id))
+
+
+@pytest.fixture
+def alice(stub_crm: StubCrm, portal_url: str, browser: requests.Session) -> Customer:
+    """Alice Anderson of Acme (show-all on for tickets in the demo set-up), logged in."""
+    return log_in_as(stub_crm, browser, portal_url, "alice@acme.example")
