@@ -110,3 +110,45 @@ def test_concurrent_use_is_safe():
         thread.join()
     assert len(results) == 1600
     assert sorted(set(results)) == list(range(50))
+
+
+def test_customer_entries_are_keyed_by_contact_and_dropped_for_that_contact_only():
+    cache = PortalCache(CacheSection(customer_ttl_seconds=60))
+    calls: list[str] = []
+
+    def answer(who: str) -> str:
+        calls.append(who)
+        return f"tickets of {who}"
+
+    assert cache.for_customer("4", "tickets", compute=lambda: answer("4")) == "tickets of 4"
+    assert cache.for_customer("23", "tickets", compute=lambda: answer("23")) == "tickets of 23"
+    assert cache.for_customer("4", "tickets", compute=lambda: answer("again")) == "tickets of 4"
+    cache.forget_customer("4")
+    assert cache.for_customer("4", "tickets", compute=lambda: answer("4")) == "tickets of 4"
+    assert cache.for_customer("23", "tickets", compute=lambda: answer("x")) == "tickets of 23"
+    assert calls == ["4", "23", "4"]
+
+
+class KnowledgeBaseCrm:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def knowledge_base(self, session: object) -> str:
+        self.calls += 1
+        return f"kb#{self.calls}"
+
+
+def test_knowledge_base_is_shared_and_replaced_after_a_comment():
+    cache, crm = PortalCache(CacheSection(faq_ttl_seconds=60)), KnowledgeBaseCrm()
+    assert cache.knowledge_base(crm, "session of alice") == "kb#1"
+    assert cache.knowledge_base(crm, "session of dave") == "kb#1"
+    cache.replace_knowledge_base("kb with the new comment")
+    assert cache.knowledge_base(crm, "session of alice") == "kb with the new comment"
+    assert crm.calls == 1
+
+
+def test_a_zero_ttl_never_keeps_a_customer_answer():
+    cache = PortalCache(CacheSection(customer_ttl_seconds=0))
+    answers = iter(["first", "second"])
+    assert cache.for_customer("4", "k", compute=lambda: next(answers)) == "first"
+    assert cache.for_customer("4", "k", compute=lambda: next(answers)) == "second"
