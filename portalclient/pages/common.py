@@ -16,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
 
 from flask import abort, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from babel.units import format_unit
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from portalclient.cache import get_cache
 from portalclient.crm.markup import parse_currency
@@ -201,7 +202,24 @@ def _decimal(amount: str) -> str:
         return amount
 
 
+_SIZE_UNITS = ((1024 ** 3, "digital-gigabyte"), (1024 ** 2, "digital-megabyte"),
+               (1024, "digital-kilobyte"))
+
+
+def human_size(size: int | None) -> str:
+    """A byte count the way the customer's locale writes it ("1.5 MB", "۱٫۵ مگابایت")."""
+    if size is None:
+        return ""
+    for factor, unit in _SIZE_UNITS:
+        if size >= factor:
+            value = round(size / factor, 1)
+            return format_unit(int(value) if value.is_integer() else value, unit,
+                               length="short", locale=get_locale())
+    return format_unit(size, "digital-byte", length="short", locale=get_locale())
+
+
 def init_common(app) -> None:
-    """Template helpers: ``url_with`` and the ``localized`` filter."""
+    """Template helpers: ``url_with``, and the ``localized`` and ``filesize`` filters."""
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["filesize"] = human_size

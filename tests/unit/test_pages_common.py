@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 from flask_babel import Babel
 
-from portalclient.pages.common import (PER_PAGE_CHOICES, localized, matches, paginate,
+from portalclient.pages.common import (PER_PAGE_CHOICES, human_size, localized, matches, paginate,
                                        sort_key, sorted_by, url_with)
 
 
@@ -80,3 +80,13 @@ def test_localized_formats_dates_and_amounts_and_leaves_the_rest(app, locale, te
     app.config["TEST_LOCALE"] = locale
     with app.test_request_context("/"):
         assert localized(text) == shown
+
+
+@pytest.mark.parametrize("locale, size, shown", [
+    ("en", 163, "163 byte"), ("en", 1536, "1.5 kB"), ("en", 5 * 1024 * 1024, "5 MB"),
+    ("de", 1536, "1,5 kB"), ("en", None, ""),
+])
+def test_file_sizes_in_the_customers_locale(app, locale, size, shown):
+    app.config["TEST_LOCALE"] = locale
+    with app.test_request_context("/"):
+        assert human_size(size) == shown
