@@ -231,6 +231,10 @@ class Faq:
     created: dt.datetime | None
     modified: dt.datetime | None
     comments: tuple[FaqComment, ...] = ()
+    #: The answer as stored in the CRM (often CKEditor HTML): entity-decoded once, NOT
+    #: sanitized. The one exception to "plain text only": never render it without the portal's
+    #: allow-list sanitizer (pages.richtext).
+    answer_html: str = ""
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 NOT_AUTHORIZED = "#NOT AUTHORIZED#"
 MODULE_INACTIVE = "#MODULE INACTIVE#"
 _TICKET_NUMBER = re.compile(r"^[A-Z]+\d+$")
+#: The ``<br />`` PHP's nl2br puts before each line break.
+_NL2BR = re.compile(r"<br\s*/?>(?=\r\n|\n\r|\n|\r)", re.IGNORECASE)
 
 
 def top_items(result: Any) -> list:
@@ -214,10 +216,20 @@ def faq(entry: dict) -> Faq:
     return Faq(id=php_str(entry.get("id")), number=php_str(entry.get("faqno")),
                question=plain_text(php_str(entry.get("question"))),
                answer=plain_text(php_str(entry.get("answer"))),
+               answer_html=stored_text(entry.get("answer")),
                category=plain_text(php_str(entry.get("category"))),
                product_id=product if product not in ("", "0") else None,
                created=parse_timestamp(entry.get("faqcreatedtime")),
                modified=parse_timestamp(entry.get("faqmodifiedtime")), comments=comments)
+
+
+def stored_text(value: Any) -> str:
+    """A multi-line value as the CRM stored it: nl2br's ``<br />`` removed, entities decoded once.
+
+    FAQ answers are often rich text; this keeps their markup (as text, unsanitized) for the
+    portal's allow-list sanitizer. Every raw ``<`` on the wire came from nl2br (PROTOCOL 2.5).
+    """
+    return html.unescape(_NL2BR.sub("", php_str(value)))
 
 
 def with_source(table: RecordTable, source: str) -> RecordTable:
