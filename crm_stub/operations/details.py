@@ -2,12 +2,18 @@
 
 Which fields appear, with which label and block, comes from the ``portal_fields`` table (the
 stub's vtiger_field); each field's ``kind`` picks a renderer from ``FORMATTERS``.
+
+Stub extension: ``get_details(id, 'ServiceContracts', …)``. No real CRM has a ServiceContracts
+portal tab, so a real one refuses (``#NOT AUTHORIZED#``, or HTTP 500). The stub answers for the
+contracts get_combo_values offers the contact (``sc_related_to`` in the contact's HelpDesk entity
+set, CRM module enabled), with the fields of ``CONTRACT_FIELDS``, so the portal's contract page
+has something to show; everything else keeps the real order of checks.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from crm_stub.context import StubContext
 from crm_stub.operations import formatting as fmt
@@ -22,6 +28,15 @@ log = logging.getLogger(__name__)
 DETAIL_MODULES = ("Quotes", "Documents", "HelpDesk", "Services", "Contacts", "Accounts",
                   "Products", "Assets", "Project")
 SERVICE_CONTRACT_BLOCK = "Service Contract Details"
+#: (label, block, fieldname, kind) of a service contract in the stub's get_details extension.
+CONTRACT_FIELDS = tuple((label, SERVICE_CONTRACT_BLOCK, name, kind) for label, name, kind in (
+    ("Subject", "subject", "text"), ("Contract No", "contract_no", "text"),
+    ("Assigned To", "owner_id", "owner"), ("Related to", "related_to", "linked"),
+    ("Type", "contract_type", "text"), ("Status", "status", "text"),
+    ("Start Date", "start_date", "text"), ("Due date", "due_date", "text"),
+    ("Tracking Unit", "tracking_unit", "text"), ("Total Units", "total_units", "dec2"),
+    ("Used Units", "used_units", "dec2"), ("Created Time", "created", "text"),
+    ("Modified Time", "modified", "text")))
 Renderer = Callable[[StubContext, dict, Any], Any]
 
 
@@ -91,18 +106,18 @@ FORMATTERS: dict[str, Renderer] = {
 
 def field_values(ctx: StubContext, module: str, row: dict) -> list[tuple[str, str, Any]]:
     """(label, block, rendered value) of every portal field of ``module`` not hidden."""
-    hidden = hidden_fieldnames(ctx, module)
     fields = ctx.store.query(
-        "SELECT block, label, fieldname, kind FROM portal_fields WHERE module = ? ORDER BY rowid",
+        "SELECT label, block, fieldname, kind FROM portal_fields WHERE module = ? ORDER BY rowid",
         (module,))
-    values = []
-    for field in fields:
-        if field["fieldname"] in hidden:
-            continue
-        render = FORMATTERS[field["kind"]]
-        value = render(ctx, row, row.get(field["fieldname"]))
-        values.append((field["label"], field["block"], value))
-    return values
+    return render_fields(ctx, module, row, [tuple(field) for field in fields])
+
+
+def render_fields(ctx: StubContext, module: str, row: dict,
+                  fields: Sequence[tuple[str, str, str, str]]) -> list[tuple[str, str, Any]]:
+    """(label, block, rendered value) of each (label, block, fieldname, kind) not hidden."""
+    hidden = hidden_fieldnames(ctx, module)
+    return [(label, block, FORMATTERS[kind](ctx, row, row.get(fieldname)))
+            for label, block, fieldname, kind in fields if fieldname not in hidden]
 
 
 def service_contract_fields(ctx: StubContext, ticket_id: int) -> list[tuple[str, str, Any]]:
@@ -130,6 +145,8 @@ def get_details(ctx: StubContext, id: Any, block: Any, contactid: Any, sessionid
     ``block='Invoice'`` (and any other module outside DETAIL_MODULES) crashes the real CRM with
     HTTP 500; the stub answers ``['#NOT AUTHORIZED#']`` instead, after the session check.
     """
+    if block == "ServiceContracts":
+        return contract_details(ctx, id, contactid, sessionid)
     refusal = record_refusal(ctx, contactid, block, id, sessionid)
     if refusal is not None:
         return refusal.answer
@@ -142,6 +159,30 @@ def get_details(ctx: StubContext, id: Any, block: Any, contactid: Any, sessionid
     if block == "HelpDesk":
         values += service_contract_fields(ctx, row["id"])
     return fmt.detail_blocks(block, values)
+
+
+def may_see_contract(ctx: StubContext, contact_id: Any, contract_id: Any) -> bool:
+    """Stub rule: an existing contract whose sc_related_to is in the HelpDesk entity set."""
+    contact, contract = vis.parse_id(contact_id), vis.parse_id(contract_id)
+    if contact is None or contract is None or not vis.crm_module_enabled(ctx, "ServiceContracts"):
+        return False
+    if vis.record_module(ctx, contract) != "ServiceContracts":
+        return False
+    related = ctx.store.scalar("SELECT related_to FROM service_contracts WHERE id = ?",
+                               (contract,))
+    return related in vis.entity_set(ctx, contact, "HelpDesk")
+
+
+def contract_details(ctx: StubContext, contract_id: Any, contact_id: Any,
+                     session_id: Any) -> Any:
+    """The stub extension for one service contract: permission, then session, then shape D."""
+    if not may_see_contract(ctx, contact_id, contract_id):
+        return fmt.not_authorized()
+    if not vis.valid_session(ctx, contact_id, session_id):
+        return None
+    row = load_record(ctx, "ServiceContracts", vis.parse_id(contract_id))
+    return fmt.detail_blocks("ServiceContracts",
+                             render_fields(ctx, "ServiceContracts", row, CONTRACT_FIELDS))
 
 
 @operation("get_invoice_detail", returns="array", required=4)

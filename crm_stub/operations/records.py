@@ -2,6 +2,11 @@
 
 The helpers load a record with its crmentity columns, name and anchor the records it points to,
 and apply the berliCRM order of checks (permission or module first, then the session).
+
+Stub extension for testing PDF failures: the global preference ``pdf_unavailable``
+(portal_prefs) lists quote/invoice numbers, separated by commas or spaces, whose PDF the stub
+"cannot render"; get_pdf then answers ``[]`` as the real CRM does when CreatePDF.php fails
+(PROTOCOL 4.24). ``*`` makes every PDF fail.
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ MODULE_TABLES = {
     "ProjectTask": "project_tasks", "ProjectMilestone": "project_milestones",
     "ServiceContracts": "service_contracts", "Faq": "faqs",
 }
+
+#: The portal_prefs key listing quote/invoice numbers whose PDF fails (see the module docstring).
+PDF_UNAVAILABLE_PREF = "pdf_unavailable"
 
 #: The company printed on quotes and invoices unless portal_prefs has 'company_name'.
 DEFAULT_COMPANY = ("Stub CRM Demo Company", "Hauptstrasse 1", "10115 Berlin", "Germany")
@@ -159,6 +167,13 @@ def pdf_document(ctx: StubContext, module: str, record: dict[str, Any]) -> pdf.P
         status=record["status" if is_invoice else "stage"])
 
 
+def pdf_marked_unavailable(ctx: StubContext, module: str, record: dict[str, Any]) -> bool:
+    """Whether the ``pdf_unavailable`` preference names this quote/invoice (or is ``*``)."""
+    marked = set(ctx.store.pref(PDF_UNAVAILABLE_PREF).replace(",", " ").split())
+    number = record["invoice_no" if module == "Invoice" else "quote_no"]
+    return "*" in marked or number in marked
+
+
 @operation("get_pdf", returns="array", required=4)
 def get_pdf(ctx: StubContext, id: Any, block: Any, contactid: Any, sessionid: Any) -> Any:
     """A quote's or invoice's PDF as ``[base64]``; ``[]`` when it cannot be produced."""
@@ -168,6 +183,9 @@ def get_pdf(ctx: StubContext, id: Any, block: Any, contactid: Any, sessionid: An
     if block not in ("Quotes", "Invoice"):
         return []
     record = load_record(ctx, block, vis.parse_id(id))
+    if pdf_marked_unavailable(ctx, block, record):
+        log.info("PDF for %s %s marked unavailable", block, id)
+        return []
     try:
         data = pdf.render_pdf(pdf_document(ctx, block, record))
     except (FPDFException, OSError, ValueError) as exc:  # the CRM answers 'failure' -> []

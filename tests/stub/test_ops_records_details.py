@@ -205,3 +205,30 @@ def test_invoice_detail_refusals(crm):
     assert crm.call("get_invoice_detail", inv1, "Invoice", *crm.as_("bob@acme.example")) == NA
     crm.hide_tab("Invoice")
     assert crm.call("get_invoice_detail", inv1, "Invoice", alice_id, session) == NA
+
+
+def test_service_contract_details_stub_extension(crm):
+    contract = crm.record("service_contracts", "contract_no", "SERCON1")
+    result = crm.call("get_details", str(contract), "ServiceContracts",
+                      *crm.as_("bob@acme.example"))
+    assert {block for _, block in labels_and_blocks(result)} == {"Service Contract Details"}
+    got = values(result)
+    assert (got["Subject"], got["Contract No"], got["Status"], got["Tracking Unit"]) == \
+        ("Acme Support Contract 2026", "SERCON1", "In Progress", "Hours")
+    assert (got["Total Units"], got["Used Units"]) == ("40.00", "12.50")
+    assert got["Related to"] == \
+        '<a href="index.php?module=Accounts&action=index&id=2">Acme Corporation</a>'
+
+
+def test_service_contract_details_refusals(crm):
+    contract = str(crm.record("service_contracts", "contract_no", "SERCON1"))
+    alice_id, session = crm.as_("alice@acme.example")
+    assert crm.call("get_details", contract, "ServiceContracts",
+                    *crm.as_("dave@globex.example")) == NA
+    assert crm.call("get_details", "7", "ServiceContracts", alice_id, session) == NA
+    assert crm.call("get_details", contract, "ServiceContracts", alice_id, "wrong") is None
+    crm.set_show_all("HelpDesk", False)  # the contract belongs to Acme, not to Alice herself
+    assert crm.call("get_details", contract, "ServiceContracts", alice_id, session) == NA
+    crm.set_show_all("HelpDesk", True)
+    crm.store.execute("UPDATE portal_modules SET enabled = 0 WHERE name = 'ServiceContracts'")
+    assert crm.call("get_details", contract, "ServiceContracts", alice_id, session) == NA

@@ -67,3 +67,15 @@ def test_pdf_refusals(crm):
     assert crm.call("get_pdf", "7", "Products", alice_id, session) == []
     crm.hide_tab("Invoice")
     assert crm.call("get_pdf", invoice, "Invoice", alice_id, "bad") == NA
+
+
+def test_pdf_unavailable_preference_makes_listed_pdfs_fail_like_the_crm(crm):
+    inv1 = str(crm.record("invoices", "invoice_no", "INV1"))
+    quo1 = str(crm.record("quotes", "quote_no", "QUO1"))
+    alice = crm.as_("alice@acme.example")
+    crm.store.execute("INSERT INTO portal_prefs(key, value) VALUES ('pdf_unavailable', 'INV1')")
+    assert crm.call("get_pdf", inv1, "Invoice", *alice) == []
+    assert base64.b64decode(crm.call("get_pdf", quo1, "Quotes", *alice)[0]).startswith(b"%PDF-")
+    assert crm.call("get_pdf", inv1, "Invoice", *crm.as_("dave@globex.example")) == NA
+    crm.store.execute("UPDATE portal_prefs SET value = '*' WHERE key = 'pdf_unavailable'")
+    assert crm.call("get_pdf", quo1, "Quotes", *alice) == []
