@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 FERNET_KEY = "portalclient.fernet"
 CRM_KEY = "crm"
 LAST_LOGIN_KEY = "last_login"
+SUPPORT_START_KEY = "support_start"
 SUPPORT_END_KEY = "support_end"
 CSRF_KEY = "csrf"
 #: What survives a login or logout (the visitor's language choice).
@@ -40,6 +41,9 @@ _HKDF_INFO = b"portalclient session: CRM credentials"
 
 SESSION_ENDED = _l("Your session has ended, possibly because you logged in somewhere else. "
                    "Please log in again.")
+SESSION_ENDED_FORM = _l("Your session has ended, possibly because you logged in somewhere else, "
+                        "so what you sent was not saved. Please log in again; you will return "
+                        "to the form to enter it once more.")
 LOGIN_NEEDED = _l("Please log in to see this page.")
 
 
@@ -69,8 +73,9 @@ def login_customer(customer: Customer) -> None:
     payload = json.dumps({"c": customer.session.contact_id, "s": customer.session.session_id,
                           "u": customer.session.user_name or customer.user_name})
     session[CRM_KEY] = _fernet().encrypt(payload.encode("utf-8")).decode("ascii")
-    session[LAST_LOGIN_KEY] = customer.last_login.isoformat() if customer.last_login else None
-    session[SUPPORT_END_KEY] = customer.support_end.isoformat() if customer.support_end else None
+    session[LAST_LOGIN_KEY] = _iso(customer.last_login)
+    session[SUPPORT_START_KEY] = _iso(customer.support_start)
+    session[SUPPORT_END_KEY] = _iso(customer.support_end)
 
 
 def current_customer() -> CrmSession | None:
@@ -91,6 +96,11 @@ def current_customer() -> CrmSession | None:
 def last_login() -> str | None:
     """ISO timestamp of the customer's previous login, as the CRM reported it."""
     return session.get(LAST_LOGIN_KEY)
+
+
+def support_start() -> str | None:
+    """ISO date on which the customer's support period started, as the CRM reported it."""
+    return session.get(SUPPORT_START_KEY)
 
 
 def support_end() -> str | None:
@@ -134,7 +144,10 @@ def login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if current_customer() is None:
-            flash(str(LOGIN_NEEDED), "info")
+            if _is_page_view():
+                flash(str(LOGIN_NEEDED), "info")
+            else:
+                flash(str(SESSION_ENDED_FORM), "warning")
             return redirect(url_for("auth.login", next=_here()))
         try:
             return view(*args, **kwargs)
@@ -148,19 +161,36 @@ def end_expired_session() -> Any:
     """The CRM dropped our session: clear the cookie and ask for a new login, then come back."""
     log.info("CRM session ended; asking the customer to log in again")
     logout_customer()
-    flash(str(SESSION_ENDED), "warning")
+    flash(str(SESSION_ENDED if _is_page_view() else SESSION_ENDED_FORM), "warning")
     return redirect(url_for("auth.login", next=_here()))
 
 
 def _here() -> str | None:
-    """Where to come back to after login: this page for GETs, the referring page otherwise."""
-    if request.method == "GET":
+    """Where to come back to after login: this page for GETs; for a form, the page it was on."""
+    if _is_page_view():
         return safe_next(request.script_root + request.full_path.rstrip("?"))
-    referrer = request.referrer or ""
-    parts = urlsplit(referrer)
-    if parts.netloc and parts.netloc != request.host:
-        return None
-    return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return _form_page()
+
+
+def _is_page_view() -> bool:
+    """A page being looked at (GET/HEAD), as opposed to a form being sent."""
+    return request.method in ("GET", "HEAD")
+
+
+def _form_page() -> str | None:
+    """The page a POSTed form came from: the same-site referrer, else this URL if it has a GET
+    view (forms that post to themselves); None when neither is known."""
+    parts = urlsplit(request.referrer or "")
+    if parts.path and parts.netloc == request.host:
+        return safe_next(parts.path + (f"?{parts.query}" if parts.query else ""))
+    rule = request.url_rule
+    if rule is not None and "GET" in (rule.methods or ()):
+        return safe_next(request.script_root + request.path)
+    return None
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
 
 
 def _rotate() -> None:
