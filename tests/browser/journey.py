@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import Servers, Tab
+from tests.browser.harness import Servers, Tab
 
 ALICE = ("alice@acme.example", "alice123")
 

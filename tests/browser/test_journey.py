@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import journey
-from tests.browser.conftest import Servers, Tab
+from tests.browser.harness import Servers, Tab
 
 pytestmark = pytest.mark.browser
 
