@@ -33,11 +33,32 @@ _TICKET_SELECT = (
     " LEFT JOIN contacts c ON c.id = t.contact_id")
 
 
+#: Fields an admin may add to the HelpDesk list view, with their default labels.
+EXTRA_COLUMNS = {"severity": "Severity", "category": "Category"}
+#: portal_prefs key standing in for the CRM's HelpDesk list view: comma-separated field names,
+#: each optionally ``field=Label`` (a label as a CRM in another language would send it).
+LIST_FIELDS_PREF = "helpdesk_list_fields"
+
+
+def list_columns(ctx: StubContext) -> list[tuple[str, str]]:
+    """The HelpDesk list view's columns: berliCRM's default, or the one set in portal_prefs."""
+    configured = ctx.store.pref(LIST_FIELDS_PREF).strip()
+    if not configured:
+        return list(TICKET_COLUMNS)
+    labels = {field: label for label, field in TICKET_COLUMNS} | EXTRA_COLUMNS
+    columns = []
+    for entry in configured.split(","):
+        field, _, label = entry.strip().partition("=")
+        if field in labels:
+            columns.append((label.strip() or labels[field], field))
+    return columns
+
+
 def visible_columns(ctx: StubContext) -> list[tuple[str, str]]:
     """The list columns minus those hidden from the portal user's profile."""
     hidden = {row["fieldname"] for row in ctx.store.query(
         "SELECT fieldname FROM hidden_fields WHERE module = 'HelpDesk'")}
-    return [column for column in TICKET_COLUMNS if column[1] not in hidden]
+    return [column for column in list_columns(ctx) if column[1] not in hidden]
 
 
 def ticket_cell(ctx: StubContext, row: Any, field: str) -> str:
