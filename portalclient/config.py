@@ -100,6 +100,8 @@ class BrandingSection:
     logo: str = ""
     primary_color: str = "#1f5fa8"
     accent_color: str = "#f2f5fa"
+    #: An extra stylesheet (site path or https URL) linked after the colours, for local styling.
+    extra_css: str = ""
     footer_links: tuple[FooterLink, ...] = ()
 
 
@@ -290,6 +292,14 @@ def _is_site_path(value: str) -> bool:
     return value.startswith("/") and not value.startswith("//")
 
 
+def _is_stylesheet_url(value: str) -> bool:
+    """Empty, a site path, or an https URL (a stylesheet over plain http would be mixed content)."""
+    if not value or _is_site_path(value):
+        return True
+    parts = urlsplit(value)
+    return parts.scheme == "https" and bool(parts.netloc)
+
+
 def _is_locale(code: str) -> bool:
     try:
         Locale.parse(code)
@@ -331,6 +341,8 @@ def _rules(c: PortalConfig) -> list[tuple[str, bool, str]]:
          "a #rrggbb colour"),
         ("[branding] accent_color", bool(_COLOR.match(c.branding.accent_color)),
          "a #rrggbb colour"),
+        ("[branding] extra_css", _is_stylesheet_url(c.branding.extra_css),
+         "empty, a site path such as /static/site.css, or an https URL"),
         ("[branding] footer_links", all(_is_http_url(link.url) or _is_site_path(link.url)
                                         for link in c.branding.footer_links),
          "links with http(s) or site-relative URLs"),
