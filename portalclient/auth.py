@@ -1,4 +1,4 @@
-"""Login and logout (blueprint ``auth``)."""
+"""Login, logout and "forgot password" (blueprint ``auth``)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,14 @@ VERSION_REFUSED = _l("The support system does not accept this portal's version. 
                      "the portal's administrator.")
 PORTAL_DISABLED = _l("The customer portal is not enabled in the support system.")
 LOGGED_OUT = _l("You have been logged out.")
+#: The one answer to every password-mail request: it must not tell whether the address exists.
+PASSWORD_MAIL_ANSWER = _l("If this e-mail address belongs to a portal login, a mail with a link "
+                          "to set a new password is on its way. Please check your inbox.")
+EMAIL_NEEDED = _l("Please enter the e-mail address you log in with.")
+MAIL_UNREACHABLE = _l("The support system is not reachable right now, so no mail could be "
+                      "requested. Please try again in a few minutes.")
+MAIL_FAILED = _l("The support system could not handle the request. Please try again later.")
+MAX_EMAIL_LENGTH = 254
 
 
 class LoginProblem(Exception):
@@ -106,3 +114,36 @@ def logout():
     logout_customer()
     flash(str(LOGGED_OUT), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/forgot-password", methods=("GET", "POST"))
+def forgot():
+    """Ask the CRM to mail a new-password link; the answer never says whether the address is
+    known (the CRM's own message is never shown)."""
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("auth/forgot.html", email="", next_url=next_url)
+    require_csrf()
+    email = request.form.get("email", "").strip()
+    try:
+        _request_password_mail(email)
+    except LoginProblem as problem:
+        return render_template("auth/forgot.html", email=email, next_url=next_url,
+                               error=problem.message), problem.status
+    flash(str(PASSWORD_MAIL_ANSWER), "info")
+    return redirect(url_for("auth.login", next=next_url))
+
+
+def _request_password_mail(email: str) -> None:
+    """send_mail_for_password; only "could not ask" is reported, never the CRM's verdict."""
+    if not email or "@" not in email or len(email) > MAX_EMAIL_LENGTH:
+        raise LoginProblem(EMAIL_NEEDED, 400)
+    try:
+        result = get_crm().request_password_mail(email)
+    except CrmUnavailable as exc:
+        log.warning("CRM unavailable for a password mail: %s", exc)
+        raise LoginProblem(MAIL_UNREACHABLE, 503) from None
+    except CrmError as exc:
+        log.error("CRM error for a password mail: %s", exc)
+        raise LoginProblem(MAIL_FAILED, 502) from None
+    log.info("password mail requested (CRM says sent=%s)", result.sent)
