@@ -11,6 +11,9 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from crm_stub import admin_actions, set_password
+from crm_stub.store import Store
+
 log = logging.getLogger(__name__)
 
 ORGANISATION = "Acme Corporation"
@@ -32,21 +35,17 @@ def bench_email(number: int) -> str:
 
 def provision_stub(data_dir: Path, count: int) -> list[Login]:
     """Create (and seed) the stub store in ``data_dir`` with ``count`` active portal logins."""
-    from crm_stub import admin_actions, set_password
-    from crm_stub.store import Store
-
     now = dt.datetime.now().replace(microsecond=0)
     store = Store.open(data_dir, now=now)
     try:
-        logins = [_add_customer(store, number, now, admin_actions, set_password)
-                  for number in range(1, count + 1)]
+        logins = [_add_customer(store, number, now) for number in range(1, count + 1)]
     finally:
         store.close()
     log.info("provisioned %d portal contacts in %s", count, data_dir)
     return logins
 
 
-def _add_customer(store, number: int, now: dt.datetime, admin_actions, set_password) -> Login:
+def _add_customer(store: Store, number: int, now: dt.datetime) -> Login:
     """One contact in Acme, portal access enabled, password set through its welcome token."""
     email = bench_email(number)
     admin_actions.add_contact(store, first="Bench", last=f"Customer {number}", email=email,
@@ -58,7 +57,7 @@ def _add_customer(store, number: int, now: dt.datetime, admin_actions, set_passw
 
 
 def parse_logins(text: str) -> list[Login]:
-    """'e-mail password' per line (as ``crm-stub demo-users`` prints); # comments, blanks skipped."""
+    """'e-mail password' per line (``crm-stub demo-users`` prints that); skips # and blanks."""
     logins = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.strip()

@@ -16,10 +16,10 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import report  # noqa: E402
-from bench.journey import Customer, journey_paths  # noqa: E402
+from bench.journey import Customer, LoginFailed, journey_paths  # noqa: E402
 from bench.measure import LevelResult, Probes, run_level, warm_up  # noqa: E402
 from bench.provision import Login, provision_stub, read_logins  # noqa: E402
-from bench.servers import Server, start_portal, start_stub  # noqa: E402
+from bench.servers import Server, ServerFailed, start_portal, start_stub  # noqa: E402
 
 log = logging.getLogger("bench.run")
 
@@ -89,8 +89,9 @@ def _logins_and_crm(args: argparse.Namespace, work: Path) -> tuple[list[Login], 
             raise SystemExit(f"{args.logins} has {len(logins)} logins; {needed} are needed "
                              "(the CRM allows one session per contact)")
         return logins, None
-    logins = provision_stub(work / "crm", needed)
-    return logins, start_stub(work / "crm", work, args.stub_threads)
+    data_dir = Path(tempfile.mkdtemp(prefix="crm-", dir=work))  # always a fresh stub store
+    logins = provision_stub(data_dir, needed)
+    return logins, start_stub(data_dir, work, args.stub_threads)
 
 
 def _write_json(path: Path, args: argparse.Namespace, results: list[LevelResult]) -> None:
@@ -109,6 +110,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="portalclient-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     log.info("work folder (config, data, server logs): %s", work)
+    try:
+        results = _run(args, work)
+    except (LoginFailed, ServerFailed) as exc:
+        print(f"bench: {exc} (server logs in {work})", file=sys.stderr)
+        return 1
+    print(report.baseline_text())
+    if args.json:
+        _write_json(args.json, args, results)
+    return 0
+
+
+def _run(args: argparse.Namespace, work: Path) -> list[LevelResult]:
+    """Start the servers, measure, and always stop what was started."""
     logins, stub = _logins_and_crm(args, work)
     try:
         portal = start_portal(args.server_path or stub.url, work, args.workers, args.threads)
@@ -119,10 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if stub is not None:
             stub.stop()
-    print(report.baseline_text())
-    if args.json:
-        _write_json(args.json, args, results)
-    return 0
+    return results
 
 
 if __name__ == "__main__":

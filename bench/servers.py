@@ -25,6 +25,10 @@ STARTUP_SECONDS = 60.0
 PORTAL_MAIN = "import sys; from portalclient.cli import main; sys.exit(main())"
 
 
+class ServerFailed(RuntimeError):
+    """A server subprocess did not come up; the message names its log file."""
+
+
 @dataclass
 class Server:
     """A running server subprocess and the URL it answers on."""
@@ -63,14 +67,14 @@ def _wait_until_accepting(server: Server, port: int, log_file: Path) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
-            raise RuntimeError(f"{server.name} exited at start; see {log_file}")
+            raise ServerFailed(f"{server.name} exited at start; see {log_file}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
     server.stop()
-    raise RuntimeError(f"{server.name} did not start within {STARTUP_SECONDS:.0f} s; "
+    raise ServerFailed(f"{server.name} did not start within {STARTUP_SECONDS:.0f} s; "
                        f"see {log_file}")
 
 
