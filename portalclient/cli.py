@@ -84,6 +84,9 @@ def _gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         "worker_class": "gthread" if args.threads > 1 else "sync",
         "accesslog": "-",
         "errorlog": "-",
+        # gunicorn 27 opens a control socket at one fixed per-user path; several portals on one
+        # host would fight over it, and the portal needs no runtime control.
+        "control_socket_disable": True,
     }
 
 
