@@ -31,7 +31,7 @@ def test_serve_arguments_become_gunicorn_options():
                                  "--workers", "3", "--threads", "8"])
     assert _gunicorn_options(args) == {"bind": "0.0.0.0:9000", "workers": 3, "threads": 8,
                                        "worker_class": "gthread", "accesslog": "-",
-                                       "errorlog": "-"}
+                                       "errorlog": "-", "control_socket_disable": True}
     single = _parser().parse_args(["serve", "--threads", "1"])
     assert _gunicorn_options(single)["worker_class"] == "sync"
 
