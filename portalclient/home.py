@@ -1,9 +1,15 @@
-"""The customer's start page (blueprint ``home``) and the module menu every page shows."""
+"""The customer's start page (blueprint ``home``) and the module menu every page shows.
+
+The start page greets the customer by the name the ticket list links to their contact (no extra
+CRM call: the login only knows their e-mail), lists open and closed tickets, and offers quick
+actions for the modules the CRM enables and the portal has pages for.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from flask import (Blueprint, Flask, current_app, render_template, request, url_for)
 from flask_babel import lazy_gettext as _l
@@ -11,7 +17,11 @@ from flask_babel import lazy_gettext as _l
 from portalclient.cache import get_cache
 from portalclient.config import portal_config
 from portalclient.crm.errors import CrmError
+from portalclient.crm.models import CrmSession, TicketList, TicketRow
 from portalclient.crm_access import get_crm
+from portalclient.pages.common import Scope, SortOrder, list_scope
+from portalclient.pages.ticket_list import (cell_text, is_closed, picklist_column, sorted_rows,
+                                            status_of, ticket_picklists)
 from portalclient.session import current_customer, last_login, login_required, support_end
 
 log = logging.getLogger(__name__)
@@ -27,26 +37,72 @@ def register_module_page(app: Flask, module: str, endpoint: str, label: object) 
     app.extensions.setdefault(MODULE_PAGES_KEY, {})[module] = (endpoint, label)
 
 
-@bp.record_once
-def _register_home_menu(state) -> None:
-    register_module_page(state.app, TICKETS_MODULE, "home.index", _l("Tickets"))
+#: Quick actions on the start page: (CRM module, endpoint, label), shown when both exist.
+QUICK_ACTIONS = (
+    (TICKETS_MODULE, "tickets.new", _l("Raise a ticket")),
+    ("Faq", "faq.index", _l("Browse the FAQ")),
+    ("Invoice", "sales.invoices", _l("My invoices")),
+    ("Documents", "documents.index", _l("Documents")),
+)
+
+
+@dataclass(frozen=True)
+class HomeTicket:
+    """One ticket row on the start page, status taken from the recognised status column."""
+
+    row: TicketRow
+    status: str
+    priority: str
 
 
 @bp.route("/")
 @login_required
 def index():
-    """Open and closed tickets of the customer (or of the whole organization, if allowed)."""
-    crm = get_crm()
+    """Quick actions, and open and closed tickets of the customer (or of the organization)."""
     crm_session = current_customer()
-    can_see_all = get_cache().show_all(crm, TICKETS_MODULE)
-    scope = "all" if can_see_all and request.args.get("scope") == "all" else "mine"
-    ticket_list = crm.tickets(crm_session, only_mine=(scope == "mine"))
-    open_rows = [row for row in ticket_list.rows if not row.is_closed]
-    closed_rows = [row for row in ticket_list.rows if row.is_closed]
+    modules = get_cache().modules(get_crm())
+    tickets = TicketList((), ())
+    scope = Scope(False, "mine")
+    if TICKETS_MODULE in modules:
+        scope = list_scope(TICKETS_MODULE)
+        tickets = get_crm().tickets(crm_session, only_mine=scope.only_mine)
+    rows = home_tickets(tickets, crm_session) if tickets.rows else []
     return render_template(
-        "home/index.html", user_name=crm_session.user_name, last_login=_parse(last_login()),
+        "home/index.html", user_name=contact_name(tickets, crm_session),
+        last_login=_parse(last_login()),
         support_end=dt.date.fromisoformat(support_end()) if support_end() else None,
-        open_rows=open_rows, closed_rows=closed_rows, can_see_all=can_see_all, scope=scope)
+        open_rows=[t for t in rows if not is_closed(t.status)],
+        closed_rows=[t for t in rows if is_closed(t.status)],
+        show_tickets=TICKETS_MODULE in modules, scope=scope,
+        ticket_pages="tickets.detail" in current_app.view_functions,
+        quick_actions=quick_actions(modules))
+
+
+def home_tickets(tickets: TicketList, crm_session: CrmSession) -> list[HomeTicket]:
+    """The rows with status and priority found by their picklist values, newest first."""
+    picklists = ticket_picklists(crm_session)
+    status_column = picklist_column(tickets, picklists["status"])
+    priority_column = picklist_column(tickets, picklists["priority"])
+    rows = sorted_rows(tickets.rows, SortOrder("", True))
+    return [HomeTicket(row, status_of(row, status_column),
+                       cell_text(row, priority_column) if priority_column is not None
+                       else row.priority) for row in rows]
+
+
+def contact_name(tickets: TicketList, crm_session: CrmSession) -> str:
+    """The customer's name as the ticket list links it to their contact, else their login."""
+    for row in tickets.rows:
+        for cell in row.cells:
+            if (cell.ref and cell.ref.module == "Contacts"
+                    and cell.ref.record_id == crm_session.contact_id and cell.text.strip()):
+                return cell.text.strip()
+    return crm_session.user_name
+
+
+def quick_actions(modules: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(label, url) of each quick action whose CRM module is on and whose page exists."""
+    return [(str(label), url_for(endpoint)) for module, endpoint, label in QUICK_ACTIONS
+            if module in modules and endpoint in current_app.view_functions]
 
 
 @bp.route("/branding.css")

@@ -37,8 +37,9 @@ def test_login_shows_the_customers_open_and_closed_tickets(stub_crm, portal_url,
     assert home.url == f"{portal_url}/"
     assert table_rows(home, "open-tickets") == ALICE_OPEN
     assert table_rows(home, "closed-tickets") == ALICE_CLOSED
-    assert email in page(home).xpath("string(//h1)")
-    assert page(home).xpath("//nav[@class='module-menu']//a/text()") == ["Tickets"]
+    assert page(home).xpath("string(//h1)") == "Welcome, Alice Anderson"
+    menu = page(home).xpath("//nav[@class='module-menu']//a")
+    assert (menu[0].text, menu[0].get("href")) == ("Tickets", "/tickets")
 
 
 def test_home_shows_the_support_period_end_in_the_customers_language(stub_crm, portal_url,
