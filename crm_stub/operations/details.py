@@ -7,7 +7,9 @@ Stub extension: ``get_details(id, 'ServiceContracts', …)``. No real CRM has a 
 portal tab, so a real one refuses (``#NOT AUTHORIZED#``, or HTTP 500). The stub answers for the
 contracts get_combo_values offers the contact (``sc_related_to`` in the contact's HelpDesk entity
 set, CRM module enabled), with the fields of ``CONTRACT_FIELDS``, so the portal's contract page
-has something to show; everything else keeps the real order of checks.
+has something to show; everything else keeps the real order of checks. Setting the preference
+``service_contract_details`` (portal_prefs) to ``refuse`` turns the extension off, so the stub
+answers ``#NOT AUTHORIZED#`` like a real CRM.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 DETAIL_MODULES = ("Quotes", "Documents", "HelpDesk", "Services", "Contacts", "Accounts",
                   "Products", "Assets", "Project")
 SERVICE_CONTRACT_BLOCK = "Service Contract Details"
+#: The portal_prefs key that, set to 'refuse', turns the ServiceContracts extension off.
+CONTRACT_DETAILS_PREF = "service_contract_details"
 #: (label, block, fieldname, kind) of a service contract in the stub's get_details extension.
 CONTRACT_FIELDS = tuple((label, SERVICE_CONTRACT_BLOCK, name, kind) for label, name, kind in (
     ("Subject", "subject", "text"), ("Contract No", "contract_no", "text"),
@@ -163,6 +167,8 @@ def get_details(ctx: StubContext, id: Any, block: Any, contactid: Any, sessionid
 
 def may_see_contract(ctx: StubContext, contact_id: Any, contract_id: Any) -> bool:
     """Stub rule: an existing contract whose sc_related_to is in the HelpDesk entity set."""
+    if ctx.store.pref(CONTRACT_DETAILS_PREF) == "refuse":
+        return False
     contact, contract = vis.parse_id(contact_id), vis.parse_id(contract_id)
     if contact is None or contract is None or not vis.crm_module_enabled(ctx, "ServiceContracts"):
         return False

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-from flask import request
+from flask import abort, request
 
 from portalclient.crm.markup import parse_currency
 from portalclient.crm.models import Cell, RecordRef, RecordTable
@@ -74,6 +74,12 @@ def _int_arg(name: str, default: int) -> int:
         return int(request.args.get(name, default))
     except ValueError:
         return default
+
+
+def require_record_id(record_id: str) -> None:
+    """404 for anything but an ASCII record id from the URL (no Unicode digits, signs, spaces)."""
+    if not (record_id.isascii() and record_id.isdigit()):
+        abort(404)
 
 
 # -- one record's row -----------------------------------------------------------------------------

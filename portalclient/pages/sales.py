@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from portalclient.crm.models import FileContent, PdfUnavailable, RecordDetail
 from portalclient.crm_access import get_crm
 from portalclient.home import register_module_page
 from portalclient.pages.catalog_data import customer_records, list_summary
-from portalclient.pages.catalog_tables import list_view
+from portalclient.pages.catalog_tables import list_view, require_record_id
 from portalclient.pages.common import list_scope, module_page
 from portalclient.pages.files import download_response
 from portalclient.session import current_customer
@@ -114,7 +114,7 @@ def _list(kind: SalesKind):
 
 
 def _detail(kind: SalesKind, record_id: str):
-    _require_digits(record_id)
+    require_record_id(record_id)
     detail = kind.detail(record_id)
     summary = list_summary(kind.module, record_id)
     return render_template("sales/detail.html", kind=kind, detail=detail, summary=summary,
@@ -123,7 +123,7 @@ def _detail(kind: SalesKind, record_id: str):
 
 def _pdf(kind: SalesKind, record_id: str):
     """Download the PDF; when the CRM cannot render it, back to the detail page with a word."""
-    _require_digits(record_id)
+    require_record_id(record_id)
     try:
         data = get_crm().pdf(current_customer(), kind.module, record_id)
     except PdfUnavailable:
@@ -134,9 +134,3 @@ def _pdf(kind: SalesKind, record_id: str):
     fallback = f"{kind.file_prefix}-{record_id}.pdf"
     content = FileContent(f"{kind.file_prefix}-{number}.pdf", "application/pdf", data)
     return download_response(content, fallback_name=fallback, inline=False)
-
-
-def _require_digits(record_id: str) -> None:
-    """404 for anything but an ASCII record id (no Unicode digits, signs or spaces)."""
-    if not (record_id.isascii() and record_id.isdigit()):
-        abort(404)

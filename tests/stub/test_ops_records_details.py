@@ -230,5 +230,10 @@ def test_service_contract_details_refusals(crm):
     crm.set_show_all("HelpDesk", False)  # the contract belongs to Acme, not to Alice herself
     assert crm.call("get_details", contract, "ServiceContracts", alice_id, session) == NA
     crm.set_show_all("HelpDesk", True)
+    crm.store.execute("INSERT INTO portal_prefs(key, value)"
+                      " VALUES ('service_contract_details', 'refuse')")
+    assert crm.call("get_details", contract, "ServiceContracts", alice_id, session) == NA
+    crm.store.execute("DELETE FROM portal_prefs WHERE key = 'service_contract_details'")
+    assert values(crm.call("get_details", contract, "ServiceContracts", alice_id, session))
     crm.store.execute("UPDATE portal_modules SET enabled = 0 WHERE name = 'ServiceContracts'")
     assert crm.call("get_details", contract, "ServiceContracts", alice_id, session) == NA
