@@ -1,7 +1,125 @@
-"""FAQ knowledge base: browse by category and product, search, article with comments and documents."""
+"""FAQ: browse by category and product, search, and articles with comments and documents."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import datetime as dt
+import logging
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portalclient.cache import get_cache
+from portalclient.crm.models import Faq, KnowledgeBase
+from portalclient.crm_access import get_crm
+from portalclient.home import register_module_page
+from portalclient.pages import faq_kb
+from portalclient.pages.common import module_page, paginate, search_query
+from portalclient.pages.documents_rows import DOCUMENTS, document_rows
+from portalclient.pages.richtext import init_richtext, summary
+from portalclient.session import current_customer, require_csrf
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("faq", __name__)
+
+FAQ_MODULE = "Faq"
+MAX_COMMENT_LENGTH = 4000
+
+
+@bp.record_once
+def _setup(state) -> None:
+    register_module_page(state.app, FAQ_MODULE, "faq.index", _l("FAQ"))
+    init_richtext(state.app)
+    state.app.jinja_env.filters["answer_summary"] = summary
+
+
+def knowledge_base() -> KnowledgeBase:
+    """The published FAQs (one cached copy for every customer, PROTOCOL 4.7)."""
+    return get_cache().knowledge_base(get_crm(), current_customer())
+
+
+def requested_filters() -> faq_kb.Filters:
+    """``?category=``, ``?product=<id>`` and ``?q=`` (a product id must be digits)."""
+    product = request.args.get("product", "").strip()
+    if product and not product.isdigit():
+        abort(404)
+    return faq_kb.Filters(category=request.args.get("category", "").strip(),
+                          product=product, query=search_query())
+
+
+@bp.route("/faq")
+@module_page(FAQ_MODULE)
+def index():
+    """The landing view (topics, recent articles, all articles) or a filtered list."""
+    kb = knowledge_base()
+    filters = requested_filters()
+    page = paginate(faq_kb.selected(kb, filters))
+    return render_template(
+        "faq/index.html", kb=kb, filters=filters, page=page,
+        categories=faq_kb.categories(kb), products=faq_kb.products(kb),
+        product_names=faq_kb.product_names(kb),
+        recent=[] if filters.active else faq_kb.recent(kb))
+
+
+def article_or_404(kb: KnowledgeBase, record_id: str) -> Faq:
+    """The published FAQ ``record_id`` (digits only), or 404."""
+    faq = faq_kb.find(kb, record_id) if record_id.isdigit() else None
+    if faq is None:
+        abort(404)
+    return faq
+
+
+@bp.route("/faq/<record_id>")
+@module_page(FAQ_MODULE)
+def detail(record_id: str):
+    """One article: answer, dates, comments, related documents and the comment form."""
+    kb = knowledge_base()
+    return render_article(kb, article_or_404(kb, record_id))
+
+
+def render_article(kb: KnowledgeBase, faq: Faq, *, comment: str = "", error: str = "",
+                   status: int = 200):
+    """The article page (also re-shown with the customer's comment when it was refused)."""
+    comments = sorted(faq.comments, key=lambda c: c.created or dt.datetime.min, reverse=True)
+    return render_template(
+        "faq/detail.html", faq=faq, comments=comments,
+        product_name=faq_kb.product_names(kb).get(faq.product_id or ""),
+        documents=related_documents(faq), comment=comment, error=error,
+        max_comment_length=MAX_COMMENT_LENGTH), status
+
+
+def related_documents(faq: Faq):
+    """The documents attached to the FAQ, or None when the portal has no Documents module."""
+    if DOCUMENTS not in get_cache().modules(get_crm()):
+        return None
+    table = get_crm().documents_of(current_customer(), faq.id)
+    return table, document_rows(table)
+
+
+@bp.route("/faq/<record_id>/comments", methods=["POST"])
+@module_page(FAQ_MODULE)
+def comment(record_id: str):
+    """Add an (anonymous) comment; the CRM answers with the new knowledge base, kept at once."""
+    require_csrf()
+    kb = knowledge_base()
+    faq = article_or_404(kb, record_id)
+    text = request.form.get("comment", "").strip()
+    error = comment_error(text)
+    if error:
+        return render_article(kb, faq, comment=request.form.get("comment", ""), error=error,
+                              status=400)
+    get_cache().replace_knowledge_base(get_crm().add_faq_comment(current_customer(), faq.id,
+                                                                 text))
+    flash(_("Thank you, your comment has been added."), "info")
+    return redirect(url_for("faq.detail", record_id=faq.id, _anchor="comments"))
+
+
+def comment_error(text: str) -> str:
+    """Why a comment cannot be sent ('' when it can)."""
+    if not text:
+        return _("Please write a comment first.")
+    if len(text) > MAX_COMMENT_LENGTH:
+        return _("Please keep your comment under %(count)d characters.",
+                 count=MAX_COMMENT_LENGTH)
+    return ""
