@@ -9,12 +9,14 @@ from babel.dates import format_datetime
 
 from tests.integration.conftest import log_in_as, page
 
-# The stub's seed (crm_stub/seed/a_core.py): four published FAQs, one draft.
+# The stub's seed (crm_stub/seed/a_core.py, c_faq.py): five published FAQs, one draft.
 WIDGET_RESET = "How do I reset my Widget Pro?"
 SUPPORT_HOURS = "What are your support hours?"
 WARRANTY = "How long is the warranty?"
 SENSOR_KIT = "Come si installa il Sensor Kit?"
-ALL_QUESTIONS = sorted([WIDGET_RESET, SUPPORT_HOURS, WARRANTY, SENSOR_KIT], key=str.casefold)
+WIFI = "How do I connect the Widget Pro to Wi-Fi?"
+ALL_QUESTIONS = sorted([WIDGET_RESET, SUPPORT_HOURS, WARRANTY, SENSOR_KIT, WIFI],
+                       key=str.casefold)
 
 HTML_ANSWER = ('<p>Hold <strong>reset</strong> &amp; wait.</p>\n'
                '<ul><li>LED <em>green</em></li><li>done</li></ul>'
@@ -53,9 +55,9 @@ def test_landing_view_browses_categories_products_and_recent_articles(stub_crm, 
     set_modified(stub_crm, faq_id(stub_crm, SUPPORT_HOURS), "2026-11-30 10:00:00")
     response = alice.get("/faq")
     assert response.status_code == 200
-    assert topics(response, "faq-categories") == [("General", "(3)"), ("Installation", "(1)")]
+    assert topics(response, "faq-categories") == [("General", "(3)"), ("Installation", "(2)")]
     assert topics(response, "faq-products") == [
-        ("Gadget Basic", "(1)"), ("Sensor Kit", "(1)"), ("Widget Pro", "(1)")]
+        ("Gadget Basic", "(1)"), ("Sensor Kit", "(1)"), ("Widget Pro", "(2)")]
     assert questions(response, "recent-articles")[:2] == [WARRANTY, SUPPORT_HOURS]
     assert questions(response, "articles") == ALL_QUESTIONS
     assert "Internal: pricing for 2027" not in response.text
@@ -64,12 +66,12 @@ def test_landing_view_browses_categories_products_and_recent_articles(stub_crm, 
 
 def test_browse_by_category_and_by_product(stub_crm, alice):
     installation = alice.get("/faq", params={"category": "Installation"})
-    assert questions(installation, "articles") == [SENSOR_KIT]
+    assert questions(installation, "articles") == [SENSOR_KIT, WIFI]
     assert questions(installation, "recent-articles") == []
     heading = "string(//h2[@id='faq-articles-heading'])"
     assert "Category: Installation" in page(installation).xpath(heading)
     widget = alice.get("/faq", params={"product": "7"})
-    assert questions(widget, "articles") == [WIDGET_RESET]
+    assert questions(widget, "articles") == [WIFI, WIDGET_RESET]
     assert "Product: Widget Pro" in page(widget).xpath(heading)
     assert alice.get("/faq", params={"product": "7 OR 1"}).status_code == 404
 
@@ -97,9 +99,9 @@ def test_paging_splits_long_lists(stub_crm, alice):
     assert len(questions(first, "articles")) == 10
     assert len(questions(first, "recent-articles")) == 5
     second = alice.get("/faq", params={"per_page": "10", "page": "2"})
-    assert len(questions(second, "articles")) == 6
+    assert len(questions(second, "articles")) == 7
     assert page(second).xpath("string(//p[contains(@class,'pager-range')])").strip() == (
-        "Showing 11–16 of 16")
+        "Showing 11–17 of 17")
 
 
 def test_article_shows_answer_category_product_dates_and_documents(stub_crm, alice):
@@ -151,6 +153,21 @@ def test_html_answer_is_shown_sanitized(stub_crm, alice):
     summary = page(alice.get("/faq")).xpath(
         "string(//li[@data-faq='20']//p[@class='faq-summary'])")
     assert summary == "Hold reset & wait. LED green done bad link good link styled"
+
+
+def test_demo_rich_text_answer_keeps_its_formatting(stub_crm, alice):
+    answer = page(alice.get(f"/faq/{faq_id(stub_crm, WIFI)}")).xpath(
+        "//div[contains(@class,'faq-answer')]")[0]
+    assert answer.xpath("p[1]/strong/text()") == ["Widget Pro app"]
+    assert [li.text_content() for li in answer.xpath("ol/li")] == [
+        "Hold the Wi-Fi button for 3 seconds.", "Choose your network in the app.",
+        "Enter the network password."]
+    assert answer.xpath("h4/text()") == ["What the LED tells you"]
+    assert answer.xpath("table/tbody/tr/td/text()") == [
+        "Blinking blue", "Searching for the network", "Red", "Wrong password"]
+    assert [(a.get("href"), a.get("rel")) for a in answer.xpath(".//a")] == [
+        ("https://docs.example.com/widget-pro/wifi", "noopener noreferrer nofollow")]
+    assert questions(alice.get("/faq", params={"q": "wrong password"}), "articles") == [WIFI]
 
 
 def test_comments_are_listed_newest_first_with_their_dates(stub_crm, alice):
