@@ -14,7 +14,7 @@ from portalclient.crm.models import Faq, KnowledgeBase
 from portalclient.pages.common import matches
 from portalclient.pages.richtext import plain_text
 
-RECENT_COUNT = 5
+RECENT_COUNT = 3
 _OLDEST = dt.datetime.min
 
 

@@ -44,6 +44,11 @@ HTML_ELEMENTS = ALLOWED_TAGS | DROPPED_WITH_CONTENT | frozenset({
 BLOCK_ELEMENTS = frozenset({"p", "br", "li", "div", "table", "pre", "blockquote", "h1", "h2",
                             "h3", "h4", "h5", "h6"})
 
+#: Elements inside a line of text: no word break around them.
+INLINE_ELEMENTS = frozenset({"a", "b", "strong", "i", "em", "u", "code", "span", "font", "sub",
+                             "sup", "s", "strike", "small", "big", "abbr", "cite", "q", "kbd",
+                             "samp", "var", "mark", "del", "ins", "label"})
+
 #: Something that looks like an HTML tag; group 1 is the element name.
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
 _WHITESPACE = re.compile(r"\s+")
@@ -97,8 +102,14 @@ def plain_text(text: str) -> str:
     """The words of a rich-text value without any markup (for search and previews)."""
     if not looks_like_html(text or ""):
         return text or ""
-    spaced = _TAG.sub(lambda tag: " " + tag.group(0), text)  # "</p><p>" must not join words
+    spaced = _TAG.sub(_space_before_block, text)  # "</p><p>" must not join two words
     return html.unescape(_TEXT_ONLY.clean(spaced))
+
+
+def _space_before_block(tag: re.Match) -> str:
+    """A block or table tag with a space before it; inline tags (``<b>``) as they are."""
+    inline = tag.group(1).lower() in INLINE_ELEMENTS
+    return tag.group(0) if inline else " " + tag.group(0)
 
 
 def summary(text: str, limit: int = 180) -> str:

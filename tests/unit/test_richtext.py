@@ -90,6 +90,11 @@ def test_text_with_angle_brackets_but_no_tags_is_plain():
     assert str(richtext("if a < b and c > d")) == "if a &lt; b and c &gt; d"
 
 
+def test_inline_tags_do_not_split_words_or_add_spaces():
+    assert summary("<p>Use the <strong>app</strong>, or <a href='https://x.example'>web</a>.</p>"
+                   "<p>Wid<b>get</b></p>") == "Use the app, or web. Widget"
+
+
 def test_plain_text_and_summary_drop_markup_but_keep_words_apart():
     answer = "<p>First &amp; one.</p><p>Second<script>hidden()</script></p><ul><li>third</li></ul>"
     assert plain_text(answer).split() == ["First", "&", "one.", "Second", "third"]
