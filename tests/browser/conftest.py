@@ -64,7 +64,9 @@ def tab(chromium: Browser, size: str, request: pytest.FixtureRequest) -> Iterato
     page = context.new_page()
     watch = PageWatch()
     watch.attach(context, page)
+    shots = Screenshots(page, _test_name(request), size)
+    shots.clear_old()
     try:
-        yield Tab(page, size, watch, Screenshots(page, _test_name(request), size))
+        yield Tab(page, size, watch, shots)
     finally:
         context.close()

@@ -22,6 +22,12 @@ def arrived(tab: Tab, step: str) -> None:
     tab.shots.take(step)
 
 
+def open_menu(tab: Tab, label: str) -> None:
+    """Follow an entry of the module menu."""
+    tab.page.get_by_role("navigation", name="Modules").get_by_role("link", name=label,
+                                                                   exact=True).click()
+
+
 def log_in(tab: Tab, servers: Servers, email: str, password: str) -> None:
     """Open the portal, which asks for a login, and log in with e-mail and password."""
     page = tab.page
@@ -36,7 +42,7 @@ def log_in(tab: Tab, servers: Servers, email: str, password: str) -> None:
 def see_home_with_ticket(tab: Tab, number: str, title: str) -> None:
     """Home greets the customer and lists ``number`` with its title among the open tickets."""
     page = tab.page
-    expect(page.get_by_role("heading", name="Welcome, alice@acme.example")).to_be_visible()
+    expect(page.get_by_role("heading", name="Welcome, Alice Anderson")).to_be_visible()
     row = page.locator("#open-tickets tr[data-ticket]", has_text=number).first
     expect(row).to_be_visible()
     expect(row).to_contain_text(title)

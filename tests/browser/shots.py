@@ -19,6 +19,11 @@ class Screenshots:
     size: str
     count: int = 0
 
+    def clear_old(self) -> None:
+        """Remove this test's screenshots at this size from an earlier run."""
+        for old in SCREENSHOT_DIR.glob(f"{self.test_name}-{self.size}-*.png"):
+            old.unlink()
+
     def take(self, step: str) -> Path:
         """Save a full-page screenshot named after the test, the window size and ``step``."""
         self.count += 1
