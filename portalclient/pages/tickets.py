@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -25,7 +25,7 @@ from portalclient.pages.files import UploadRejected, download_response, read_upl
 from portalclient.pages.ticket_detail import (TicketState, load_page, load_ticket)
 from portalclient.pages.ticket_files import attach_all, file_size, listed_file
 from portalclient.pages.ticket_form import form_error, load_choices, new_ticket, read_form
-from portalclient.pages.ticket_list import HELPDESK, load_listing, tickets_csv
+from portalclient.pages.ticket_list import HELPDESK, PICKLISTS, load_listing, tickets_csv
 from portalclient.session import current_customer, require_csrf
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 bp = Blueprint("tickets", __name__)
 
 FILES_FIELD = "files"
+#: The list arguments the CSV export repeats (everything that shapes the list except paging).
+EXPORT_ARGS = ("scope", "state", "q", "sort", "dir", *PICKLISTS)
 COMMENT_MISSING = _l("Please write a comment before sending it.")
 
 
@@ -47,9 +49,8 @@ def _file_size_filter(size: int | None) -> str:
 
 
 def _session() -> CrmSession:
-    session = current_customer()
-    assert session is not None  # module_page logs the customer in first
-    return session
+    """The customer's CRM session (``module_page`` has made sure they are logged in)."""
+    return cast(CrmSession, current_customer())
 
 
 @bp.route("/tickets")
@@ -57,8 +58,9 @@ def _session() -> CrmSession:
 def index():
     """The CRM's ticket list: tabs, Mine/All, filters, search, sort, paging."""
     listing = load_listing(_session())
-    page = paginate(listing.rows)
-    return render_template("tickets/index.html", listing=listing, page=page)
+    export_args = {key: value for key, value in request.args.items() if key in EXPORT_ARGS}
+    return render_template("tickets/index.html", listing=listing, page=paginate(listing.rows),
+                           export_url=url_for(".export", **export_args))
 
 
 @bp.route("/tickets/export.csv")
