@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
+import re
+
+from playwright.sync_api import Locator, expect
 
 from tests.browser.harness import Servers, Tab
 
@@ -20,6 +22,12 @@ def arrived(tab: Tab, step: str) -> None:
         overflow = tab.page.evaluate(_OVERFLOW_JS)
         assert overflow <= 1, f"{tab.page.url} is {overflow}px wider than the phone screen"
     tab.shots.take(step)
+
+
+def detail_field(tab: Tab, label: str) -> Locator:
+    """The value of the detail field labelled exactly ``label`` (from the CRM's blocks)."""
+    label_cell = tab.page.locator("dt", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+    return tab.page.locator(".detail-block .field", has=label_cell).locator("dd")
 
 
 def open_menu(tab: Tab, label: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.harness import Tab
-from tests.browser.journey import arrived, open_menu
+from tests.browser.journey import arrived, detail_field, open_menu
 
 
 def open_ticket_from_home(tab: Tab, number: str, title: str) -> None:
@@ -44,7 +44,7 @@ def attach_file(tab: Tab, path: Path) -> None:
 
 
 def create_ticket(tab: Tab, title: str, description: str, priority: str) -> None:
-    """From the ticket list raise a new ticket; its detail page shows the title."""
+    """From the ticket list raise a new ticket; its page shows what was typed and chosen."""
     page = tab.page
     open_menu(tab, "Tickets")
     expect(page.get_by_role("heading", level=1)).to_have_text("Tickets")
@@ -58,4 +58,6 @@ def create_ticket(tab: Tab, title: str, description: str, priority: str) -> None
     page.get_by_role("button", name="Create ticket").click()
     expect(page.get_by_role("status")).to_contain_text("Your ticket has been created.")
     expect(page.get_by_role("heading", level=1).locator(".ticket-title")).to_have_text(title)
+    expect(detail_field(tab, "Priority")).to_have_text(priority)
+    expect(detail_field(tab, "Description")).to_have_text(description)
     arrived(tab, "ticket-created")
