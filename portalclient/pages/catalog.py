@@ -43,8 +43,8 @@ LIST_ENDPOINTS = {"Products": "catalog.products", "Services": "catalog.services"
 
 @bp.record_once
 def _menu(state) -> None:
-    for module, endpoint in list(LIST_ENDPOINTS.items())[:3]:
-        register_module_page(state.app, module, endpoint, TITLES[module])
+    for module in TITLES:  # CRM portal tabs; contracts have none (see catalog_contracts)
+        register_module_page(state.app, module, LIST_ENDPOINTS[module], TITLES[module])
 
 
 @bp.app_context_processor
@@ -63,6 +63,7 @@ def products():
 @bp.route("/products/<record_id>")
 @module_page("Products")
 def product(record_id: str):
+    """One product as the CRM describes it (the CRM checks the customer may see it)."""
     return _record("Products", record_id)
 
 
@@ -76,6 +77,7 @@ def services():
 @bp.route("/services/<record_id>")
 @module_page("Services")
 def service(record_id: str):
+    """One service as the CRM describes it (the CRM checks the customer may see it)."""
     return _record("Services", record_id)
 
 
@@ -91,6 +93,7 @@ def assets():
 @bp.route("/assets/<record_id>")
 @module_page("Assets")
 def asset(record_id: str):
+    """One asset as the CRM describes it (the CRM checks the customer may see it)."""
     return _record("Assets", record_id, title_from_list=True)
 
 
@@ -116,13 +119,15 @@ def contract(record_id: str):
 
 
 def _item_blocks(module: str):
+    """Every block of products or services, each with its heading, searched, sorted, paged."""
     scope = list_scope(module)
     tables = customer_item_blocks(module, only_mine=scope.only_mine)
-    headings = BLOCK_HEADINGS[module]
-    sections = [(headings.get(table.source, table.source), table.source or str(index),
-                 list_view(table, page_arg=f"page_{table.source or index}",
-                           order=column_order(table.columns)))
-                for index, table in enumerate(tables)]
+    sections = []
+    for index, table in enumerate(tables):
+        key = table.source or str(index)
+        heading = BLOCK_HEADINGS[module].get(table.source, table.source)
+        view = list_view(table, page_arg=f"page_{key}", order=column_order(table.columns))
+        sections.append((heading, key, view))
     return render_template("catalog/items.html", module=module, title=TITLES[module],
                            sections=sections, scope=scope, empty_text=EMPTY_TEXTS[module],
                            query=sections[0][2].query if sections else "")
