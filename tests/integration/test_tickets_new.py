@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import requests
 
-from tests.integration.conftest import csrf_token_of, page
+import crm_stub
+from tests.integration.conftest import StubCrm, csrf_token_of, log_in_as, page
+from tests.servers import serve_wsgi
 
 FORM = "/tickets/new"
 
@@ -140,3 +144,39 @@ def test_german_form_renders(alice):
     assert response.status_code == 200
     assert page(response).xpath("/html/@lang") == ["de"]
     assert csrf_token_of(response)
+
+
+def refusing_attachments(app):
+    """The stub CRM, except that add_ticket_attachment fails with HTTP 500 (a PHP fatal)."""
+    inner = app.wsgi_app
+
+    def wsgi(environ, start_response):
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        if b"add_ticket_attachment" in body:
+            start_response("500 Internal Server Error", [("Content-Type", "text/html")])
+            return [b""]
+        environ["wsgi.input"] = io.BytesIO(body)
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi
+    return app
+
+
+def test_a_failing_attachment_still_shows_the_new_ticket(tmp_path, make_portal, browser):
+    app = refusing_attachments(crm_stub.create_app(tmp_path / "crm-refusing"))
+    with serve_wsgi(app) as crm_url:
+        stub = StubCrm(url=crm_url, store=app.extensions["crm_stub"].store)
+        alice = log_in_as(stub, browser, make_portal(crm_url), "alice@acme.example")
+        files = [("files", ("a.txt", b"one", "text/plain")),
+                 ("files", ("b.txt", b"two", "text/plain"))]
+        response = alice.submit(FORM, FORM, {"title": "Files will fail"}, files=files)
+        ticket_id = stub.store.scalar("SELECT id FROM tickets WHERE title = 'Files will fail'")
+        assert response.status_code == 200
+        assert response.url == f"{alice.portal_url}/tickets/{ticket_id}"
+        assert [li.text_content().strip() for li in page(response).xpath(
+            "//li[contains(@class,'flash')]")] == [
+            "Your ticket has been created.",
+            "These files could not be attached: a.txt, b.txt. Please try again."]
+        assert page(response).xpath("//li[contains(@class,'flash-warning')]")
+        assert stub.store.query_one("SELECT 1 FROM document_relations WHERE crmid = ?",
+                                    (ticket_id,)) is None
