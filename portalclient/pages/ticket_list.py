@@ -61,6 +61,7 @@ def status_of(row: TicketRow, status_column: int | None) -> str:
 
 
 def is_closed(status: str) -> bool:
+    """Whether ``status`` is the CRM's closed status."""
     return status.casefold() == CLOSED_STATUS.casefold()
 
 
@@ -94,6 +95,7 @@ def offered_filters(tickets: TicketList, picklists: Mapping[str, Sequence[str]],
 
 
 def column_of(filters: Sequence[Filter], name: str) -> int | None:
+    """The column of filter ``name``, if the list offers it."""
     return next((f.column for f in filters if f.name == name), None)
 
 
@@ -128,7 +130,7 @@ def load_listing(session: CrmSession) -> Listing:
     tickets = get_crm().tickets(session, only_mine=scope.only_mine)
     filters = offered_filters(tickets, ticket_picklists(session), request.args)
     status_column = column_of(filters, "status")
-    state = requested_state(filters)
+    state = requested_state(filters) if status_column is not None else "all"  # no tabs then
     query = search_query()
     order = sort_order([str(index) for index in range(len(tickets.columns))])
     matching = [row for row in tickets.rows if _wanted(row, filters, query)]

@@ -206,3 +206,12 @@ def test_anonymous_visitors_are_sent_to_the_login(portal_url, browser):
     response = browser.get(f"{portal_url}/tickets?state=all", allow_redirects=False)
     assert response.status_code == 302
     assert response.headers["Location"] == "/login?next=/tickets?state%3Dall"
+
+
+def test_without_a_status_column_there_are_no_tabs_and_every_ticket_shows(stub_crm, alice):
+    stub_crm.store.insert("hidden_fields", module="HelpDesk", fieldname="status")
+    response = alice.get("/tickets?state=open")
+    assert numbers(response) == ["TT2", "TT1"]
+    assert page(response).xpath("//nav[@class='state-tabs']") == []
+    assert options(response, "status") == []
+    assert options(response, "priority")[1:] == ["Low", "Normal", "High", "Urgent"]
