@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portalclient import auth, home
@@ -32,10 +32,12 @@ log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
-#: A strict policy: the portal ships no inline script or style and loads nothing third-party.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
+#: A strict policy: the portal ships no inline script or style and loads nothing third-party
+#: (except an operator's https stylesheet, whose origin is added to style-src).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data: https:; style-src {styles}; "
                            "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
                            "base-uri 'none'; object-src 'none'")
+CSP_KEY = "portalclient.csp"
 
 
 def create_app(config_path: str | os.PathLike | None = None,
@@ -47,6 +49,7 @@ def create_app(config_path: str | os.PathLike | None = None,
                       MAX_CONTENT_LENGTH=config.uploads.max_mb * 1024 * 1024 + 64 * 1024,
                       APPLICATION_ROOT=url_prefix(config) or "/")
     app.extensions[CONFIG_KEY] = config
+    app.extensions[CSP_KEY] = content_security_policy(config)
     init_i18n(app, config)
     init_session(app, config)
     init_crm(app, config.to_crm_settings())
@@ -61,6 +64,15 @@ def create_app(config_path: str | os.PathLike | None = None,
     app.after_request(_security_headers)
     _wrap_wsgi(app, config)
     return app
+
+
+def content_security_policy(config: PortalConfig) -> str:
+    """The CSP for this deployment: 'self' plus the origin of an https ``extra_css``."""
+    styles = ["'self'"]
+    extra = urlsplit(config.branding.extra_css)
+    if extra.scheme == "https" and extra.netloc:
+        styles.append(f"https://{extra.netloc}")
+    return CONTENT_SECURITY_POLICY.format(styles=" ".join(styles))
 
 
 def url_prefix(config: PortalConfig) -> str:
@@ -97,7 +109,7 @@ class _PrefixMiddleware:
 def _security_headers(response):
     """Basic hardening headers on every response."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", current_app.extensions[CSP_KEY])
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")

@@ -343,6 +343,8 @@ def _rules(c: PortalConfig) -> list[tuple[str, bool, str]]:
          "a #rrggbb colour"),
         ("[branding] extra_css", _is_stylesheet_url(c.branding.extra_css),
          "empty, a site path such as /static/site.css, or an https URL"),
+        ("[branding] logo", not c.branding.logo or _is_http_url(c.branding.logo)
+         or _is_site_path(c.branding.logo), "empty, an http(s) URL or a site path"),
         ("[branding] footer_links", all(_is_http_url(link.url) or _is_site_path(link.url)
                                         for link in c.branding.footer_links),
          "links with http(s) or site-relative URLs"),

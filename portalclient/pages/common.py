@@ -162,8 +162,12 @@ def _int_arg(name: str, default: int) -> int:
 
 
 def url_with(**changes: Any) -> str:
-    """This page's URL with query arguments changed (None removes one); for sort and pager."""
-    args = request.args.to_dict()
+    """This page's URL with query arguments changed (None removes one); for sort and pager.
+
+    Arguments starting with ``_`` are dropped: ``url_for`` reads ``_external``, ``_scheme`` and
+    ``_anchor`` as instructions, and a visitor's query must never steer how links are built.
+    """
+    args = {key: value for key, value in request.args.items() if not key.startswith("_")}
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, ConsoleMessage, Error, Page
 
@@ -16,9 +15,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
 });
 """
 
-#: Chromium asks every site for /favicon.ico on its own; the portal declares no icon, so that
-#: 404 is the browser's doing, not the page's, and is not counted as a page problem.
-_BROWSER_OWN_REQUESTS = frozenset({"/favicon.ico"})
 
 
 @dataclass
@@ -37,9 +33,8 @@ class PageWatch:
         page.on("pageerror", self._on_page_error)
 
     def _on_console(self, message: ConsoleMessage) -> None:
-        url = message.location.get("url", "")
-        if message.type == "error" and urlsplit(url).path not in _BROWSER_OWN_REQUESTS:
-            self.console_errors.append(f"{message.text} ({url})")
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url', '')})")
 
     def _on_csp_violation(self, description: str) -> None:
         self.csp_violations.append(description)

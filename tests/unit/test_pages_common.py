@@ -67,6 +67,11 @@ def test_url_with_changes_and_removes_query_arguments(app):
         assert url_with(sort="1", page=None) == "/tickets/open?q=widget&sort=1"
 
 
+def test_url_with_ignores_url_for_instructions_smuggled_into_the_query(app):
+    with app.test_request_context("/tickets/open?_scheme=javascript&_external=1&_anchor=x&q=a"):
+        assert url_with(page=2) == "/tickets/open?q=a&page=2"
+
+
 @pytest.mark.parametrize("locale, text, shown", [
     ("en", "2026-11-01", "Nov 1, 2026"),
     ("de", "2026-11-01", "01.11.2026"),
