@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import (Blueprint, Flask, current_app, render_template, request, url_for)
 from flask_babel import lazy_gettext as _l
@@ -20,6 +21,7 @@ from portalclient.crm.errors import CrmError
 from portalclient.crm.models import CrmSession, TicketList, TicketRow
 from portalclient.crm_access import get_crm
 from portalclient.pages.common import Scope, SortOrder, list_scope
+from portalclient.pages.links import DETAIL_ENDPOINTS
 from portalclient.pages.ticket_list import (cell_text, is_closed, picklist_column, sorted_rows,
                                             status_of, ticket_picklists)
 from portalclient.session import current_customer, last_login, login_required, support_end
@@ -28,13 +30,34 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("home", __name__)
 
+
+@dataclass(frozen=True)
+class MenuPage:
+    """A module page in the menu (see ``register_module_page``)."""
+
+    module: str
+    endpoint: str
+    label: object
+    after: str | None = None
+    shown: Callable[[], bool] | None = None
+
+    def is_shown(self) -> bool:
+        return self.shown is None or self.shown()
+
 MODULE_PAGES_KEY = "portalclient.module_pages"
 TICKETS_MODULE = "HelpDesk"
 
 
-def register_module_page(app: Flask, module: str, endpoint: str, label: object) -> None:
-    """Show ``module`` in the menu (when the CRM enables it), linking to ``endpoint``."""
-    app.extensions.setdefault(MODULE_PAGES_KEY, {})[module] = (endpoint, label)
+def register_module_page(app: Flask, module: str, endpoint: str, label: object, *,
+                         after: str | None = None,
+                         shown: Callable[[], bool] | None = None) -> None:
+    """Show ``module`` in the menu (when the CRM enables it), linking to ``endpoint``.
+
+    A page for something the CRM has no portal tab for (service contracts) names the tab it
+    follows (``after``) and decides itself whether it is shown (``shown``).
+    """
+    entry = MenuPage(module, endpoint, label, after, shown)
+    app.extensions.setdefault(MODULE_PAGES_KEY, {})[module] = entry
 
 
 #: Quick actions on the start page: (CRM module, endpoint, label), shown when both exist.
@@ -133,8 +156,20 @@ def module_menu() -> list[tuple[str, str, bool]]:
         log.warning("module menu unavailable: %s", exc)
         return []
     pages = current_app.extensions.get(MODULE_PAGES_KEY, {})
-    return [(str(pages[name][1]), url_for(pages[name][0]), request.endpoint == pages[name][0])
-            for name in modules if name in pages]
+    followers = [page for page in pages.values() if page.after]
+    menu = []
+    for name in modules:
+        if name in pages and not pages[name].after:
+            menu.append(_menu_entry(pages[name]))
+            menu.extend(_menu_entry(page) for page in followers
+                        if page.after == name and page.is_shown())
+    return menu
+
+
+def _menu_entry(page: MenuPage) -> tuple[str, str, bool]:
+    """A page is current on its list and on its records' detail pages."""
+    current = request.endpoint in (page.endpoint, DETAIL_ENDPOINTS.get(page.module))
+    return str(page.label), url_for(page.endpoint), current
 
 
 def _parse(value: str | None) -> dt.datetime | None:

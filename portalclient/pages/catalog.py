@@ -45,12 +45,9 @@ LIST_ENDPOINTS = {"Products": "catalog.products", "Services": "catalog.services"
 def _menu(state) -> None:
     for module in TITLES:  # CRM portal tabs; contracts have none (see catalog_contracts)
         register_module_page(state.app, module, LIST_ENDPOINTS[module], TITLES[module])
-
-
-@bp.app_context_processor
-def _menu_with_contracts() -> dict[str, object]:
-    """Replace the layout's menu builder with one that adds the service contracts entry."""
-    return {"module_menu": contracts.menu_with_contracts}
+    register_module_page(state.app, contracts.MODULE, contracts.LIST_ENDPOINT,
+                         contracts.MENU_LABEL, after=contracts.ANCHOR_MODULE,
+                         shown=contracts.has_contracts)
 
 
 @bp.route("/products")

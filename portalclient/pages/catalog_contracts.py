@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import abort, current_app, request, url_for
+from flask import abort
 from flask_babel import lazy_gettext as _l
 
 from portalclient.crm.errors import CrmError, CrmHttpError, MalformedResponse, NotAuthorized
 from portalclient.crm.models import Cell, RecordDetail, RecordRef, RecordTable
 from portalclient.crm_access import get_crm
-from portalclient.home import MODULE_PAGES_KEY, module_menu
 from portalclient.pages.catalog_data import customer_contracts
 from portalclient.session import current_customer
 
@@ -55,23 +54,7 @@ def contract_detail(record_id: str) -> RecordDetail | None:
         return None
 
 
-def menu_with_contracts() -> list[tuple[str, str, bool]]:
-    """``home.module_menu`` plus the contracts entry right after the HelpDesk entry."""
-    menu = module_menu()
-    anchor = _anchor_url()
-    position = next((i for i, (_, url, _) in enumerate(menu) if url == anchor), None)
-    if anchor is None or position is None or not _has_contracts():
-        return menu
-    entry = (str(MENU_LABEL), url_for(LIST_ENDPOINT), request.endpoint == LIST_ENDPOINT)
-    return [*menu[:position + 1], entry, *menu[position + 1:]]
-
-
-def _anchor_url() -> str | None:
-    page = current_app.extensions.get(MODULE_PAGES_KEY, {}).get(ANCHOR_MODULE)
-    return url_for(page[0]) if page else None
-
-
-def _has_contracts() -> bool:
+def has_contracts() -> bool:
     """Whether the CRM offers the customer any contract; False when it cannot be asked."""
     try:
         return bool(customer_contracts())

@@ -9,16 +9,15 @@ list, which is where a quote's or invoice's total lives (get_invoice_detail has 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Sequence
 
-from flask import abort, request
+from flask import abort
 
 from portalclient.crm.markup import parse_currency
 from portalclient.crm.models import Cell, RecordRef, RecordTable
-from portalclient.pages.common import (DEFAULT_PER_PAGE, PER_PAGE_CHOICES, Page, SortOrder,
-                                       matches, search_query, sort_order, sorted_by)
+from portalclient.pages.common import (Page, SortOrder, matches, paginate, search_query,
+                                       sort_order, sorted_by)
 
 Row = tuple[Cell, ...]
 TOTAL_LABELS = frozenset({"total", "grand total"})
@@ -50,30 +49,12 @@ def list_view(table: RecordTable, *, page_arg: str = "page",
         index = int(order.column)
         rows = sorted_by(rows, lambda row: row[index].text if index < len(row) else "",
                          order.descending)
-    return ListView(table, paginate_by(rows, page_arg), order, query, page_arg)
+    return ListView(table, paginate(rows, page_arg), order, query, page_arg)
 
 
 def column_order(columns: Sequence[str]) -> SortOrder:
     """The requested sort over column indexes ("0", "1", …); CRM order when none is asked."""
     return sort_order([str(index) for index in range(len(columns))])
-
-
-def paginate_by(items: Sequence[Row], page_arg: str) -> Page[Row]:
-    """Like ``common.paginate``, but the page number comes from ``?<page_arg>=``."""
-    per_page = _int_arg("per_page", DEFAULT_PER_PAGE)
-    if per_page not in PER_PAGE_CHOICES:
-        per_page = DEFAULT_PER_PAGE
-    pages = max(1, math.ceil(len(items) / per_page))
-    number = min(max(1, _int_arg(page_arg, 1)), pages)
-    start = (number - 1) * per_page
-    return Page(items[start:start + per_page], number, pages, len(items), per_page)
-
-
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return int(request.args.get(name, default))
-    except ValueError:
-        return default
 
 
 def require_record_id(record_id: str) -> None:

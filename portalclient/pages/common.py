@@ -143,13 +143,14 @@ class Page(Generic[T]):
         return self.first + len(self.items) - 1 if self.total else 0
 
 
-def paginate(items: Sequence[T]) -> Page[T]:
-    """The page ``?page=`` of ``items`` with ``?per_page=`` rows (bad values fall back)."""
+def paginate(items: Sequence[T], page_arg: str = "page") -> Page[T]:
+    """The page ``?<page_arg>=`` of ``items`` with ``?per_page=`` rows (bad values fall back);
+    a page showing several lists gives each its own ``page_arg``."""
     per_page = _int_arg("per_page", DEFAULT_PER_PAGE)
     if per_page not in PER_PAGE_CHOICES:
         per_page = DEFAULT_PER_PAGE
     pages = max(1, math.ceil(len(items) / per_page))
-    number = min(max(1, _int_arg("page", 1)), pages)
+    number = min(max(1, _int_arg(page_arg, 1)), pages)
     start = (number - 1) * per_page
     return Page(items[start:start + per_page], number, pages, len(items), per_page)
 

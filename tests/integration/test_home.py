@@ -82,3 +82,20 @@ def test_german_home_renders(alice):
     assert response.status_code == 200
     assert page(response).xpath("/html/@lang") == ["de"]
     assert [row[0] for row in ticket_rows(response, "open-tickets")] == ["TT1"]
+
+
+def test_the_menu_marks_a_module_current_on_its_list_and_its_detail_pages(alice):
+    def current(path: str) -> list[str]:
+        return page(alice.get(path)).xpath("//nav[@class='module-menu']//a[@aria-current]/text()")
+
+    assert current("/company") == ["Organization"]
+    assert current("/company/2") == ["Organization"]
+    assert current("/invoices") == ["Invoice"]
+    links = page(alice.get("/tickets")).xpath("//a[starts-with(@href, '/tickets/')]/@href")
+    ticket = next(link for link in links if link.rsplit("/", 1)[-1].isdigit())
+    assert current(ticket) == ["Tickets"]
+
+
+def test_service_contracts_follow_tickets_in_the_menu(alice):
+    labels = page(alice.get("/")).xpath("//nav[@class='module-menu']//a/text()")
+    assert labels[labels.index("Tickets") + 1] == "Service contracts"
