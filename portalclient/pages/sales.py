@@ -61,7 +61,7 @@ QUOTES = SalesKind(
 
 @bp.record_once
 def _menu(state) -> None:
-    register_module_page(state.app, "Invoice", "sales.invoices", _l("Invoice"))
+    register_module_page(state.app, "Invoice", "sales.invoices", _l("Invoices"))
     register_module_page(state.app, "Quotes", "sales.quotes", _l("Quotes"))
 
 

@@ -24,7 +24,7 @@ def read_faq_article(tab: Tab, question: str, answer: str) -> None:
 def open_invoice(tab: Tab, number: str, subject: str) -> None:
     """Open the invoices from the menu, then the row of ``number`` by its linked subject."""
     page = tab.page
-    open_menu(tab, "Invoice")
+    open_menu(tab, "Invoices")
     arrived(tab, "invoices")
     row = page.locator("#invoices tbody tr", has_text=number)
     row.get_by_role("link", name=subject).click()

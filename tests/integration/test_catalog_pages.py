@@ -192,8 +192,8 @@ def test_service_contracts_follow_tickets_in_the_menu(alice_r):
     labels = menu(alice_r.get("/products"))
     assert labels[labels.index("Tickets") + 1] == "Service contracts"
     crm_order = [label for label in labels if label in (
-        "Invoice", "Quotes", "Products", "Services", "Assets")]
-    assert crm_order == ["Invoice", "Quotes", "Products", "Services", "Assets"]
+        "Invoices", "Quotes", "Products", "Services", "Assets")]
+    assert crm_order == ["Invoices", "Quotes", "Products", "Services", "Assets"]
 
 
 def test_service_contract_list_and_detail(alice_r, store):

@@ -132,7 +132,7 @@ def test_search_matches_number_and_title_only(alice):
     nothing = alice.get("/tickets?scope=all&state=all&q=Anderson")
     assert numbers(nothing) == []
     assert empty_text(nothing) == "No tickets match your search or filters."
-    assert page(nothing).xpath("//input[@name='q']/@value") == ["Anderson"]
+    assert page(nothing).xpath("//form[@role='search']//input[@name='q']/@value") == ["Anderson"]
 
 
 def test_sort_by_any_column_both_ways(alice):
