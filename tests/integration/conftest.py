@@ -146,3 +146,73 @@ def log_in_as(stub: StubCrm, browser: requests.Session, portal_url: str,
 def alice(stub_crm: StubCrm, portal_url: str, browser: requests.Session) -> Customer:
     """Alice Anderson of Acme (show-all on for tickets in the demo set-up), logged in."""
     return log_in_as(stub_crm, browser, portal_url, "alice@acme.example")
+
+
+# -- one stub and portal per test module, for tests that only read -----------------------------
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Iterator[tuple[StubCrm, str]]:
+    """One stub CRM and portal for a module's read-only tests (saves starting two per test)."""
+    root = tmp_path_factory.mktemp("demo")
+    app = crm_stub.create_app(root / "crm")
+    with serve_wsgi(app) as crm_url:
+        app.extensions["crm_stub"].base_url = crm_url
+        stub = StubCrm(url=crm_url, store=app.extensions["crm_stub"].store)
+        with serve_wsgi(create_app(overrides=portal_overrides(crm_url, root))) as portal:
+            yield stub, portal
+
+
+def reader(demo: tuple[StubCrm, str], email: str) -> Iterator[Customer]:
+    """A demo login on the shared read-only portal, in its own browser session."""
+    with requests.Session() as browser:
+        browser.headers["Accept-Language"] = "en"
+        yield log_in_as(demo[0], browser, demo[1], email)
+
+
+@pytest.fixture
+def alice_r(demo) -> Iterator[Customer]:
+    """Alice, logged in to the shared read-only portal."""
+    yield from reader(demo, "alice@acme.example")
+
+
+@pytest.fixture
+def bob_r(demo) -> Iterator[Customer]:
+    yield from reader(demo, "bob@acme.example")
+
+
+@pytest.fixture
+def dave_r(demo) -> Iterator[Customer]:
+    yield from reader(demo, "dave@globex.example")
+
+
+@pytest.fixture
+def store(demo):
+    return demo[0].store
+
+
+# -- reading pages ----------------------------------------------------------------------------
+
+def table_rows(response: requests.Response, table_id: str) -> list[list[str]]:
+    """The text of every body cell of table ``table_id``, row by row."""
+    return [[cell.text_content().strip() for cell in row.xpath("td")]
+            for row in page(response).xpath(f"//table[@id='{table_id}']/tbody/tr")]
+
+
+def headers(response: requests.Response, table_id: str) -> list[str]:
+    return [th.text_content().strip() for th in
+            page(response).xpath(f"//table[@id='{table_id}']/thead//th")]
+
+
+def empty_text(response: requests.Response) -> str:
+    """The empty-state sentence of the page."""
+    return page(response).xpath("normalize-space(//main//p[@class='empty'])")
+
+
+def flash_texts(response: requests.Response) -> list[str]:
+    """The flashed messages, whitespace normalised."""
+    return [" ".join(text.split()) for text in page(response).xpath("//li[@role='status']/text()")]
+
+
+def record_id(store: Any, table: str, column: str, value: str) -> int:
+    """The stub's id of the row of ``table`` whose ``column`` is ``value``."""
+    return int(store.scalar(f"SELECT id FROM {table} WHERE {column} = ?", (value,)))

@@ -13,7 +13,7 @@ from aiosmtpd.controller import Controller
 
 import crm_stub
 from crm_stub.mail import make_mailer
-from tests.integration.conftest import StubCrm, free_port, login, page, post_form
+from tests.integration.conftest import StubCrm, flash_texts, free_port, login, page, post_form
 from tests.servers import serve_wsgi
 
 GENERIC_ANSWER = ("If this e-mail address belongs to a portal login, a mail with a link to set a "
@@ -58,9 +58,6 @@ def ask_for_mail(browser: requests.Session, portal_url: str, address: str) -> re
     return post_form(browser, f"{portal_url}/forgot-password", f"{portal_url}/forgot-password",
                      {"email": address})
 
-
-def flash_texts(response: requests.Response) -> list[str]:
-    return [" ".join(text.split()) for text in page(response).xpath("//li[@role='status']/text()")]
 
 
 def test_login_page_links_to_forgot_password_keeping_next(portal_url, browser):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 from werkzeug.security import check_password_hash
 
-from tests.integration.conftest import csrf_token_of, login, page
+from tests.integration.conftest import csrf_token_of, flash_texts, login, page
 
 SESSION_ENDED = ("Your session has ended, possibly because you logged in somewhere else. "
                  "Please log in again.")
@@ -14,9 +14,6 @@ FORM_NOT_SAVED = ("Your session has ended, possibly because you logged in somewh
                   "what you sent was not saved. Please log in again; you will return to the form "
                   "to enter it once more.")
 
-
-def flash_texts(response: requests.Response) -> list[str]:
-    return [" ".join(t.split()) for t in page(response).xpath("//li[@role='status']/text()")]
 
 
 def log_in_elsewhere(portal_url: str, email: str, password: str) -> None:

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import pytest
 import requests
 
-import crm_stub
-from portalclient import create_app
-from tests.integration.conftest import Customer, StubCrm, log_in_as, page, portal_overrides
-from tests.integration.test_sales_pages import empty_text, headers, record_id, table_rows
-from tests.servers import serve_wsgi
+from tests.integration.conftest import (empty_text, headers, log_in_as, page, record_id,
+                                        table_rows)
 
 # The stub's seed data (crm_stub/seed/a_core.py, b_records.py) as the portal shows it.
 WIDGET = ["Widget Pro", "WP-100", "2.5", "1.00", "€\u00a01,200.00", "Alice Anderson"]
@@ -25,42 +19,10 @@ PRODUCT_HEADINGS = ["Related products", "Products on quotes", "Products on invoi
 CONTRACT = "Acme Support Contract 2026"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Iterator[tuple[StubCrm, str]]:
-    """One stub CRM and portal for the tests that only read (a second saved per test)."""
-    root = tmp_path_factory.mktemp("catalog")
-    app = crm_stub.create_app(root / "crm")
-    with serve_wsgi(app) as crm_url:
-        app.extensions["crm_stub"].base_url = crm_url
-        stub = StubCrm(url=crm_url, store=app.extensions["crm_stub"].store)
-        with serve_wsgi(create_app(overrides=portal_overrides(crm_url, root))) as portal:
-            yield stub, portal
 
 
-def reader(demo: tuple[StubCrm, str], email: str) -> Iterator[Customer]:
-    with requests.Session() as browser:
-        browser.headers["Accept-Language"] = "en"
-        yield log_in_as(demo[0], browser, demo[1], email)
 
 
-@pytest.fixture
-def alice_r(demo) -> Iterator[Customer]:
-    yield from reader(demo, "alice@acme.example")
-
-
-@pytest.fixture
-def bob_r(demo) -> Iterator[Customer]:
-    yield from reader(demo, "bob@acme.example")
-
-
-@pytest.fixture
-def dave_r(demo) -> Iterator[Customer]:
-    yield from reader(demo, "dave@globex.example")
-
-
-@pytest.fixture
-def store(demo):
-    return demo[0].store
 
 
 def block_headings(response: requests.Response) -> list[str]:

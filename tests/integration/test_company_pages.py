@@ -9,7 +9,7 @@ import requests
 from babel.dates import format_datetime
 
 from crm_stub.admin_actions import set_module_visible
-from tests.integration.conftest import log_in_as, page
+from tests.integration.conftest import empty_text, log_in_as, page
 
 #: Bob as the CRM lists him to his colleague Alice (crm_stub/seed/a_core.py).
 BOB_ROW = ["Bob", "Brown", "Engineer", "Acme Corporation", "bob@acme.example", "+1 555 0105",
@@ -26,9 +26,6 @@ def fields(response: requests.Response) -> dict[str, str]:
     return {term.xpath("normalize-space(.)"): term.xpath("normalize-space(../dd)")
             for term in page(response).xpath("//section[contains(@class,'detail-block')]//dt")}
 
-
-def empty_text(response: requests.Response) -> str:
-    return page(response).xpath("normalize-space(//p[@class='empty'])")
 
 
 def add_acme_contacts(stub, count: int) -> None:

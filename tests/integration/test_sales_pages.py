@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterator
-
-import pytest
 import requests
 
-import crm_stub
-from portalclient import create_app
-from tests.integration.conftest import Customer, StubCrm, log_in_as, page, portal_overrides
-from tests.servers import serve_wsgi
+from tests.integration.conftest import (empty_text, flash_texts, headers, log_in_as, page,
+                                        record_id, table_rows)
 
 # The stub's seed data (crm_stub/seed/b_records.py), as the portal shows it in English.
 INV1_ROW = ["INV1", "Invoice Widget order 2026", "", "Sent", "€\u00a05,168.94",
@@ -19,60 +14,14 @@ QUO1_ROW = ["QUO1", "Quote for Widget rollout", "Delivered", "", "Acme Corporati
             "€\u00a04,899.00", "Admin Administrator", "Alice Anderson"]
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Iterator[tuple[StubCrm, str]]:
-    """One stub CRM and portal for the tests that only read (a second saved per test)."""
-    root = tmp_path_factory.mktemp("sales")
-    app = crm_stub.create_app(root / "crm")
-    with serve_wsgi(app) as crm_url:
-        app.extensions["crm_stub"].base_url = crm_url
-        stub = StubCrm(url=crm_url, store=app.extensions["crm_stub"].store)
-        with serve_wsgi(create_app(overrides=portal_overrides(crm_url, root))) as portal:
-            yield stub, portal
 
 
-def reader(demo: tuple[StubCrm, str], email: str) -> Iterator[Customer]:
-    with requests.Session() as browser:
-        browser.headers["Accept-Language"] = "en"
-        yield log_in_as(demo[0], browser, demo[1], email)
 
 
-@pytest.fixture
-def alice_r(demo) -> Iterator[Customer]:
-    """Alice, logged in to the shared read-only portal."""
-    yield from reader(demo, "alice@acme.example")
 
 
-@pytest.fixture
-def bob_r(demo) -> Iterator[Customer]:
-    yield from reader(demo, "bob@acme.example")
 
 
-@pytest.fixture
-def store(demo):
-    return demo[0].store
-
-
-def table_rows(response: requests.Response, table_id: str) -> list[list[str]]:
-    return [[cell.text_content().strip() for cell in row.xpath("td")]
-            for row in page(response).xpath(f"//table[@id='{table_id}']/tbody/tr")]
-
-
-def headers(response: requests.Response, table_id: str) -> list[str]:
-    return [th.text_content().strip() for th in
-            page(response).xpath(f"//table[@id='{table_id}']/thead//th")]
-
-
-def empty_text(response: requests.Response) -> str:
-    return page(response).xpath("normalize-space(//main//p[@class='empty'])")
-
-
-def flash_texts(response: requests.Response) -> list[str]:
-    return [text.strip() for text in page(response).xpath("//li[@role='status']/text()")]
-
-
-def record_id(store, table: str, column: str, value: str) -> int:
-    return int(store.scalar(f"SELECT id FROM {table} WHERE {column} = ?", (value,)))
 
 
 def test_invoice_list_shows_alices_invoice_with_the_crms_columns(alice_r, store):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import requests
 
 from crm_stub.operations.tickets import LIST_FIELDS_PREF
-from tests.integration.conftest import log_in_as, page
+from tests.integration.conftest import empty_text, log_in_as, page
 
 COLUMNS = ["Ticket No", "Subject", "Related to", "Contact Name", "Status", "Priority",
            "Assigned To"]
@@ -32,9 +32,6 @@ def tab_counts(response: requests.Response) -> dict[str, str]:
 def options(response: requests.Response, name: str) -> list[str]:
     return page(response).xpath(f"//select[@name='{name}']/option/@value")
 
-
-def empty_text(response: requests.Response) -> str:
-    return page(response).xpath("normalize-space(//main//p[@class='empty'])")
 
 
 def add_ticket(store, number: str, title: str, *, contact: int | None = 4, account: int = 2,
