@@ -1,5 +1,5 @@
-"""What every customer page shares: the module guard, Mine/All scope, local search, sorting,
-paging, and CRM values shown in the customer's locale.
+"""What every customer page shares: the module guard, Mine/All scope, local search, sorting and
+paging (CRM values in the customer's locale live in ``formatting``).
 
 The CRM has no paging, sorting or safe search (PROTOCOL 4.4, 6.1): lists arrive whole, and the
 portal does all of that locally on typed rows, never by sending user text to the CRM.
@@ -7,21 +7,19 @@ portal does all of that locally on typed rows, never by sending user text to the
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable, Generic, Iterable, Sequence, TypeVar
 
 from flask import abort, request, url_for
-from babel.units import format_unit
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from portalclient.cache import get_cache
 from portalclient.crm.markup import parse_currency
 from portalclient.crm_access import get_crm
+from portalclient.pages.formatting import ISO_DATE, ISO_DATETIME, init_formatting
 from portalclient.session import login_required
 
 T = TypeVar("T")
@@ -30,8 +28,6 @@ DEFAULT_PER_PAGE = 25
 PER_PAGE_CHOICES = (10, 25, 50, 100)
 MAX_QUERY_LENGTH = 200
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -97,7 +93,7 @@ def sort_key(text: str) -> tuple:
     candidate = amount or stripped
     if _NUMBER.match(candidate):
         return (0, Decimal(candidate), "")
-    if _ISO_DATE.match(stripped) or _ISO_DATETIME.match(stripped):
+    if ISO_DATE.match(stripped) or ISO_DATETIME.match(stripped):
         return (1, Decimal(0), stripped)
     return (2, Decimal(0), stripped.casefold())
 
@@ -177,54 +173,7 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
-# -- CRM values in the customer's locale ----------------------------------------------------------
-
-def localized(text: str) -> str:
-    """A CRM value for display: ISO dates and amounts in the customer's locale, else as sent."""
-    stripped = text.strip()
-    if _ISO_DATE.match(stripped):
-        return _date_or_text(stripped, lambda: format_date(dt.date.fromisoformat(stripped)))
-    if _ISO_DATETIME.match(stripped):
-        return _date_or_text(stripped, lambda: format_datetime(
-            dt.datetime.fromisoformat(stripped), "short"))
-    symbol, amount = parse_currency(stripped)
-    if symbol and amount:
-        return f"{symbol}\u00a0{_decimal(amount)}"
-    return text
-
-
-def _date_or_text(text: str, render: Callable[[], str]) -> str:
-    try:
-        return render()
-    except ValueError:  # 0000-00-00 and other impossible dates the CRM may hold
-        return text
-
-
-def _decimal(amount: str) -> str:
-    try:
-        return format_decimal(Decimal(amount.replace(",", "")), format="#,##0.00")
-    except InvalidOperation:
-        return amount
-
-
-_SIZE_UNITS = ((1024 ** 3, "digital-gigabyte"), (1024 ** 2, "digital-megabyte"),
-               (1024, "digital-kilobyte"))
-
-
-def human_size(size: int | None) -> str:
-    """A byte count the way the customer's locale writes it ("1.5 MB", "۱٫۵ مگابایت")."""
-    if size is None:
-        return ""
-    for factor, unit in _SIZE_UNITS:
-        if size >= factor:
-            value = round(size / factor, 1)
-            return format_unit(int(value) if value.is_integer() else value, unit,
-                               length="short", locale=get_locale())
-    return format_unit(size, "digital-byte", length="short", locale=get_locale())
-
-
 def init_common(app) -> None:
-    """Template helpers: ``url_with``, and the ``localized`` and ``filesize`` filters."""
+    """Template helpers: ``url_with``, and the locale filters of ``formatting``."""
     app.jinja_env.globals["url_with"] = url_with
-    app.jinja_env.filters["localized"] = localized
-    app.jinja_env.filters["filesize"] = human_size
+    init_formatting(app)

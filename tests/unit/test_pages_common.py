@@ -6,8 +6,9 @@ import pytest
 from flask import Flask
 from flask_babel import Babel
 
-from portalclient.pages.common import (PER_PAGE_CHOICES, human_size, localized, matches, paginate,
-                                       sort_key, sorted_by, url_with)
+from portalclient.pages.common import (PER_PAGE_CHOICES, matches, paginate, sort_key, sorted_by,
+                                       url_with)
+from portalclient.pages.formatting import human_size, localized
 
 
 @pytest.fixture
