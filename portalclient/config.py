@@ -57,6 +57,11 @@ class SecuritySection:
     session_absolute_minutes: int = 720
     #: Reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
     trusted_proxies: int = 0
+    #: Failed logins (or password-mail requests) allowed per account and per client address
+    #: within ``throttle_window_minutes`` before further tries wait ``throttle_lockout_minutes``.
+    throttle_attempts: int = 5
+    throttle_window_minutes: int = 15
+    throttle_lockout_minutes: int = 15
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,15 @@ class UploadsSection:
     allowed_extensions: tuple[str, ...] = (
         "pdf", "txt", "log", "csv", "png", "jpg", "jpeg", "gif", "webp", "zip", "doc", "docx",
         "xls", "xlsx", "odt", "ods")
+
+
+@dataclass(frozen=True)
+class LocaleSection:
+    """[locale]: how dates are shown beyond what the customer's language decides."""
+
+    #: Calendar for Persian pages: "jalali" (solar hijri, what Iranian customers read) or
+    #: "gregorian".
+    persian_calendar: str = "jalali"
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,7 @@ class PortalConfig:
     security: SecuritySection = SecuritySection()
     cache: CacheSection = CacheSection()
     uploads: UploadsSection = UploadsSection()
+    locale: LocaleSection = LocaleSection()
     branding: BrandingSection = BrandingSection()
 
     def to_crm_settings(self) -> CrmSettings:
@@ -328,6 +343,11 @@ def _rules(c: PortalConfig) -> list[tuple[str, bool, str]]:
         ("[security] session_absolute_minutes",
          sec.session_absolute_minutes >= sec.session_idle_minutes, "at least the idle minutes"),
         ("[security] trusted_proxies", sec.trusted_proxies >= 0, "0 or more"),
+        ("[security] throttle_attempts", sec.throttle_attempts > 0, "above 0"),
+        ("[security] throttle_window_minutes", sec.throttle_window_minutes > 0, "above 0"),
+        ("[security] throttle_lockout_minutes", sec.throttle_lockout_minutes > 0, "above 0"),
+        ("[locale] persian_calendar", c.locale.persian_calendar in ("jalali", "gregorian"),
+         "\"jalali\" or \"gregorian\""),
         ("[cache] modules_ttl_seconds", c.cache.modules_ttl_seconds >= 0, "0 or more"),
         ("[cache] metadata_ttl_seconds", c.cache.metadata_ttl_seconds >= 0, "0 or more"),
         ("[cache] faq_ttl_seconds", c.cache.faq_ttl_seconds >= 0, "0 or more"),
