@@ -1,24 +1,23 @@
 """Locale selection and the locale facts templates need (``<html lang dir>``, language names).
 
-Order of choice: an explicit ``lang`` in the query or form (remembered in the session), then the
-browser's Accept-Language, then ``default_language`` — always limited to the configured languages.
+Order of choice, always limited to the configured ``languages``: an explicit ``lang`` in the query
+or form (kept in the session and in a long-lived ``lang`` cookie, so a customer's choice outlives
+the session), then the session, then that cookie, then the browser's Accept-Language, then
+``default_language``.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from flask import Flask, g, request, session
+from flask import Flask, Response, current_app, g, request, session
 from flask_babel import Babel, get_locale
 
 from portalclient.config import PortalConfig, portal_config
+from portalclient.i18n_catalogs import compile_catalogs
 
 log = logging.getLogger(__name__)
 
@@ -26,40 +25,23 @@ log = logging.getLogger(__name__)
 #: package, so it is given as an absolute path).
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 SESSION_KEY = "lang"
+COOKIE_NAME = "lang"
+COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest lifetime browsers keep (about 13 months)
 
 
 def init_i18n(app: Flask, config: PortalConfig) -> None:
-    """Attach Flask-Babel with our locale selector and expose locale facts to templates."""
+    """Attach Flask-Babel with our locale selector and expose locale facts to templates.
+
+    Catalogs are compiled by the install step; compiling here again only fills in what is
+    missing or older than its ``.po`` (a translator's edit in a development checkout).
+    """
     compile_catalogs(TRANSLATIONS_DIR)
     app.config["BABEL_DEFAULT_LOCALE"] = config.default_language
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
     Babel(app, locale_selector=select_locale,
           default_translation_directories=str(TRANSLATIONS_DIR))
     app.context_processor(_locale_context)
-
-
-def compile_catalogs(directory: Path) -> None:
-    """Compile every ``messages.po`` whose ``.mo`` is missing or older (``.mo`` files are not
-    kept in git); an unwritable folder only logs, the portal then runs with what is there."""
-    for po_path in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        try:
-            _compile_one(po_path, mo_path)
-        except OSError as exc:
-            log.warning("cannot compile %s: %s", po_path, exc)
-
-
-def _compile_one(po_path: Path, mo_path: Path) -> None:
-    """Write the ``.mo`` atomically, so a concurrent worker never reads half a catalog."""
-    with po_path.open("rb") as fh:
-        catalog = read_po(fh, locale=po_path.parent.parent.name)
-    fd, tmp_name = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo.tmp")
-    with os.fdopen(fd, "wb") as out:
-        write_mo(out, catalog)
-    os.replace(tmp_name, mo_path)
-    log.info("compiled %s", mo_path)
+    app.after_request(_remember_choice)
 
 
 def select_locale() -> str:
@@ -75,24 +57,37 @@ def current_language() -> str:
 
 
 def _choose_language(languages: tuple[str, ...]) -> str:
-    explicit = _explicit_choice(languages)
+    explicit = _offered(request.args.get("lang") or request.form.get("lang"), languages)
     if explicit:
         session[SESSION_KEY] = explicit
+        g.chosen_language = explicit
         return explicit
-    remembered = session.get(SESSION_KEY)
-    if remembered in languages:
+    remembered = (_offered(session.get(SESSION_KEY), languages)
+                  or _offered(request.cookies.get(COOKIE_NAME), languages))
+    if remembered:
         return remembered
     browser = request.accept_languages.best_match(languages)
     return browser or portal_config().default_language
 
 
-def _explicit_choice(languages: tuple[str, ...]) -> str | None:
-    """The ``lang`` the visitor picked, if it is one we offer."""
-    wanted = request.args.get("lang") or request.form.get("lang")
-    if not wanted:
+def _offered(wanted: object, languages: tuple[str, ...]) -> str | None:
+    """``wanted`` as one of the offered codes ("zh-cn" -> "zh_CN"), None if it is not one."""
+    if not isinstance(wanted, str) or not wanted:
         return None
-    wanted = wanted.replace("-", "_")
-    return next((code for code in languages if code.lower() == wanted.lower()), None)
+    wanted = wanted.replace("-", "_").lower()
+    return next((code for code in languages if code.lower() == wanted), None)
+
+
+def _remember_choice(response: Response) -> Response:
+    """Set the long-lived ``lang`` cookie when the visitor picked a language on this request."""
+    chosen = g.get("chosen_language")
+    if chosen and request.cookies.get(COOKIE_NAME) != chosen:
+        config = current_app.config
+        response.set_cookie(COOKIE_NAME, chosen, max_age=COOKIE_MAX_AGE,
+                            path=current_app.session_interface.get_cookie_path(current_app),
+                            secure=bool(config.get("SESSION_COOKIE_SECURE")), httponly=True,
+                            samesite="Lax")
+    return response
 
 
 @lru_cache(maxsize=64)

@@ -79,3 +79,31 @@ def test_locale_helpers():
     assert text_direction("fa") == "rtl"
     assert text_direction("de") == "ltr"
     assert language_name("ru") == "Русский"
+
+
+def test_explicit_choice_sets_a_long_lived_cookie(client):
+    response = client.get("/locale?lang=pt-br")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("lang=pt_BR;")
+    assert "Max-Age=34560000" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Path=/" in cookie
+    assert "Set-Cookie" not in client.get("/locale").headers  # nothing new to remember
+
+
+def test_cookie_remembers_the_choice_beyond_the_session(client):
+    client.set_cookie("lang", "fa")
+    assert client.get("/locale", headers={"Accept-Language": "en"}).text == "fa|fa|rtl"
+
+
+def test_session_choice_wins_over_an_older_cookie(client):
+    client.set_cookie("lang", "fa")
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    assert client.get("/locale").text == "en|en|ltr"
+
+
+@pytest.mark.parametrize("value", ["ja", "xx", "", "de;q=1"])
+def test_cookie_with_an_unoffered_language_is_ignored(client, value):
+    client.set_cookie("lang", value)
+    response = client.get("/locale", headers={"Accept-Language": "pt-BR"})
+    assert response.text == "pt_BR|pt-BR|ltr"
