@@ -21,9 +21,13 @@ from portalclient.i18n_catalogs import compile_catalogs
 
 log = logging.getLogger(__name__)
 
-#: The top-level ``translations/`` folder (Flask-Babel would resolve a relative one against the
-#: package, so it is given as an absolute path).
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+#: The catalogs: inside the package when installed from a wheel (setup.py puts them there), else
+#: the checkout's top-level ``translations/`` (absolute: Flask-Babel would resolve a relative
+#: one against the package).
+TRANSLATIONS_DIR = next((path for path in (_PACKAGE_DIR / "translations",
+                                           _PACKAGE_DIR.parent / "translations")
+                         if path.is_dir()), _PACKAGE_DIR.parent / "translations")
 SESSION_KEY = "lang"
 COOKIE_NAME = "lang"
 COOKIE_MAX_AGE = 400 * 24 * 3600  # the longest lifetime browsers keep (about 13 months)
