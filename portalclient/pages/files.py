@@ -38,7 +38,11 @@ SAFE_TYPES = frozenset({
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendocument.spreadsheet",
 })
-_UNSAFE_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+_UNSAFE_NAME_CHARS = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f-\x9f]+')
+#: Unicode categories never kept in a file name: format characters (bidi overrides such as
+#: U+202E, which make "gnp.exe" look like "exe.png"; zero-width joiners), line and paragraph
+#: separators, unassigned, surrogate and private-use code points.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Co", "Cn", "Cs", "Zl", "Zp"})
 _MIME_TOKEN = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
 
 NO_FILE = _l("Please choose a file.")
@@ -49,6 +53,8 @@ EMPTY_FILE = _l("The file %(name)s is empty.")
 def safe_filename(name: str, fallback: str = "file") -> str:
     """A file name safe for headers and disks: basename only, no control or path characters."""
     name = unicodedata.normalize("NFC", name or "")
+    name = "".join(char for char in name
+                   if unicodedata.category(char) not in _INVISIBLE_CATEGORIES)
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = _UNSAFE_NAME_CHARS.sub("_", name).strip(" ._")
     if not name:
