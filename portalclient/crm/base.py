@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Callable
 
 from . import tables
 from .codec import decode_response
 from .errors import ModuleInactive, NotAuthorized, SessionExpired
 from .markup import php_str
 from .models import CrmSession
+from .parallel import CallPool
 from .settings import CrmSettings
 from .transport import SoapChannel
 
@@ -39,10 +40,16 @@ class CrmBase:
     def __init__(self, settings: CrmSettings, *, channel: SoapChannel | None = None) -> None:
         self.settings = settings
         self._soap = channel or SoapChannel(settings)
+        self.calls = CallPool(settings.pool_size)
 
     def close(self) -> None:
-        """Release pooled connections."""
+        """Release pooled connections and the call threads."""
+        self.calls.shutdown()
         self._soap.close()
+
+    def together(self, *thunks: Callable[[], Any]) -> list[Any]:
+        """Independent calls at once (see ``parallel``): results in order, first error raised."""
+        return self.calls.together(*thunks)
 
     def _call(self, operation: str, *args: Any) -> Any:
         """Send one operation and decode the answer; transport and SOAP errors propagate."""
@@ -73,12 +80,18 @@ class CrmBase:
             raise SessionExpired(operation=operation)
         return result
 
-    def _maybe_empty(self, session: CrmSession, result: Any, operation: str) -> Any | None:
-        """For answers where nil means 'no rows' OR 'bad session': probe, then None or raise."""
+    def _maybe_empty(self, session: CrmSession, result: Any, operation: str, *,
+                     probe: bool = True) -> Any | None:
+        """For answers where nil means 'no rows' OR 'bad session': probe, then None or raise.
+
+        ``probe=False`` when the caller checks the session with another call of the same page
+        (get_details raises SessionExpired on nil): then nil just means 'no rows'.
+        """
         self._raise_sentinel(result, operation)
         if result is not None and result != "":
             return result
-        self._ensure_alive(session, operation)
+        if probe:
+            self._ensure_alive(session, operation)
         return None
 
     def _ensure_alive(self, session: CrmSession, operation: str) -> None:

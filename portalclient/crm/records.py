@@ -32,10 +32,10 @@ class RecordOperations(CrmBase):
         return self._call(operation, session.contact_id, module, session.session_id,
                           flag(only_mine))
 
-    def _table(self, session: CrmSession, result: Any, operation: str,
-               module: str) -> RecordTable:
+    def _table(self, session: CrmSession, result: Any, operation: str, module: str, *,
+               probe: bool = True) -> RecordTable:
         """One module table, empty when nil turns out to mean 'no rows'."""
-        result = self._maybe_empty(session, result, operation)
+        result = self._maybe_empty(session, result, operation, probe=probe)
         return tables.module_table(result, module) if result is not None else RecordTable(
             module, (), ())
 
@@ -77,10 +77,11 @@ class RecordOperations(CrmBase):
             sources = ["related", "quotes", "invoices"][:len(blocks)]
         return tuple(tables.with_source(b, s) for b, s in zip(blocks, sources))
 
-    def documents_of(self, session: CrmSession, record_id: str) -> RecordTable:
+    def documents_of(self, session: CrmSession, record_id: str, *,
+                     probe: bool = True) -> RecordTable:
         """get_documents: the documents related to any record (e.g. a FAQ)."""
         result = self._record_call("get_documents", record_id, "Documents", session)
-        return self._table(session, result, "get_documents", "Documents")
+        return self._table(session, result, "get_documents", "Documents", probe=probe)
 
     def document_file(self, session: CrmSession, module: str, record_id: str) -> FileContent:
         """get_filecontent_detail: a document's file (or a record's first attachment)."""
@@ -106,16 +107,17 @@ class RecordOperations(CrmBase):
             raise PdfUnavailable(operation="get_pdf")
         return tables.strict_base64(items[0], "get_pdf")
 
-    def project_components(self, session: CrmSession, project_id: str,
-                           module: str) -> RecordTable:
+    def project_components(self, session: CrmSession, project_id: str, module: str, *,
+                           probe: bool = True) -> RecordTable:
         """get_project_components: a project's ProjectTask or ProjectMilestone rows."""
         result = self._record_call("get_project_components", project_id, module, session)
-        return self._table(session, result, "get_project_components", module)
+        return self._table(session, result, "get_project_components", module, probe=probe)
 
-    def project_tickets(self, session: CrmSession, project_id: str) -> RecordTable:
+    def project_tickets(self, session: CrmSession, project_id: str, *,
+                        probe: bool = True) -> RecordTable:
         """get_project_tickets: the tickets related to a project."""
         result = self._record_call("get_project_tickets", project_id, "HelpDesk", session)
-        return self._table(session, result, "get_project_tickets", "HelpDesk")
+        return self._table(session, result, "get_project_tickets", "HelpDesk", probe=probe)
 
     def count_download(self, document_id: str) -> None:
         """updateCount: add one to a document's download counter (external links)."""

@@ -59,10 +59,11 @@ class TicketOperations(CrmBase):
             raise UnexpectedResponse("no ticket id in the answer", operation=operation)
         return ticket_id
 
-    def ticket_comments(self, session: CrmSession, ticket_id: str) -> tuple[Comment, ...]:
-        """Comments of a ticket, newest first."""
+    def ticket_comments(self, session: CrmSession, ticket_id: str, *,
+                        probe: bool = True) -> tuple[Comment, ...]:
+        """Comments of a ticket, newest first (``probe``: see ``CrmBase._maybe_empty``)."""
         result = self._session_call(session, "get_ticket_comments", ticketid=ticket_id)
-        result = self._maybe_empty(session, result, "get_ticket_comments")
+        result = self._maybe_empty(session, result, "get_ticket_comments", probe=probe)
         return tables.comments(result)
 
     def add_ticket_comment(self, session: CrmSession, ticket_id: str, text: str) -> None:
@@ -77,10 +78,12 @@ class TicketOperations(CrmBase):
         if php_str(self._data(result, "close_current_ticket")) != "closed":
             raise UnexpectedResponse("ticket not closed", operation="close_current_ticket")
 
-    def ticket_attachments(self, session: CrmSession, ticket_id: str) -> tuple[Attachment, ...]:
-        """Documents linked to a ticket (files and external links)."""
+    def ticket_attachments(self, session: CrmSession, ticket_id: str, *,
+                           probe: bool = True) -> tuple[Attachment, ...]:
+        """Documents linked to a ticket: files and links (``probe``: see ``_maybe_empty``)."""
         result = self._session_call(session, "get_ticket_attachments", ticketid=ticket_id)
-        return tables.attachments(self._maybe_empty(session, result, "get_ticket_attachments"))
+        return tables.attachments(self._maybe_empty(session, result, "get_ticket_attachments",
+                                                    probe=probe))
 
     def ticket_file(self, session: CrmSession, ticket_id: str, file_id: str,
                     filename: str) -> FileContent:

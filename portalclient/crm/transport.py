@@ -9,6 +9,7 @@ requests' exceptions onto the CRM error tree. It never logs a request or respons
 from __future__ import annotations
 
 import functools
+import http.cookiejar
 import logging
 import time
 from dataclasses import dataclass
@@ -163,15 +164,30 @@ def _connection_error(exc: requests.RequestException, operation: str) -> CrmErro
 
 
 def build_session(settings: CrmSettings) -> requests.Session:
-    """A pooled session with the configured proxy and nothing taken from the environment."""
+    """A pooled session shared by every thread of the process: the configured proxy, nothing
+    taken from the environment, no cookies (one customer's CRM-side PHP session must never
+    ride along on another customer's call), and at most ``pool_size`` connections (a thread
+    beyond that waits for a free one instead of opening and dropping extra connections)."""
     session = requests.Session()
     session.trust_env = False  # no proxies or .netrc credentials picked up from the process
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.pool_size, max_retries=0)
+    session.cookies.set_policy(_NoCookies())
+    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.pool_size, max_retries=0,
+                          pool_block=True)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     proxy = settings.proxy_url
     session.proxies = {"http": proxy, "https": proxy} if proxy else {}
     return session
+
+
+class _NoCookies(http.cookiejar.DefaultCookiePolicy):
+    """Accept no cookie from the CRM, so none is ever sent back."""
+
+    def set_ok(self, cookie, request) -> bool:
+        return False
+
+    def return_ok(self, cookie, request) -> bool:
+        return False
 
 
 def _load_local(url: str) -> bytes:
