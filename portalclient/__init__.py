@@ -27,6 +27,7 @@ from portalclient.pages.common import init_common
 from portalclient.pages.files import init_uploads
 from portalclient.pages.links import init_links
 from portalclient.session import init_session
+from portalclient.throttle import init_throttle
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def create_app(config_path: str | os.PathLike | None = None,
     app.extensions[CSP_KEY] = content_security_policy(config)
     init_i18n(app, config)
     init_session(app, config)
+    init_throttle(app, config)
     init_crm(app, config.to_crm_settings())
     init_cache(app, config.cache)
     init_uploads(app, config.upload_dir)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portalclient.cache import get_cache
 from portalclient.crm.errors import CrmError, CrmUnavailable, LoginRefused, VersionIncompatible
@@ -13,6 +14,7 @@ from portalclient.crm.models import Customer
 from portalclient.crm_access import get_crm
 from portalclient.session import (current_customer, login_customer, logout_customer,
                                   require_csrf, safe_next)
+from portalclient.throttle import LOGIN, PASSWORD_MAIL, account_key, client_keys, get_throttle
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +43,39 @@ MAX_EMAIL_LENGTH = 254
 
 
 class LoginProblem(Exception):
-    """A login attempt failed; carries the message to show and the HTTP status."""
+    """A login attempt failed; carries the message to show, the HTTP status and, for a
+    throttled try, the seconds to wait (sent as Retry-After)."""
 
-    def __init__(self, message: object, status: int) -> None:
+    def __init__(self, message: object, status: int, retry_after: int = 0) -> None:
         super().__init__(str(message))
         self.message = message
         self.status = status
+        self.retry_after = retry_after
+
+    def render(self, template: str, **context: object):
+        """The form again with this problem's message, status and Retry-After."""
+        response = make_response(render_template(template, error=self.message, **context),
+                                 self.status)
+        if self.retry_after:
+            response.headers["Retry-After"] = str(self.retry_after)
+        return response
+
+
+def throttled(seconds: int) -> LoginProblem:
+    """The answer to a try while its account or address is locked out (HTTP 429)."""
+    minutes = max(1, -(-seconds // 60))
+    message = ngettext("Too many attempts. Please wait %(num)d minute and try again.",
+                       "Too many attempts. Please wait %(num)d minutes and try again.", minutes)
+    return LoginProblem(message, 429, retry_after=seconds)
+
+
+def check_throttle(purpose: str, email: str) -> None:
+    """Refuse the try (LoginProblem 429) while its address or account is locked out; runs
+    before any CRM call, so a locked-out attacker costs the CRM nothing."""
+    wait = get_throttle(purpose).retry_after(client_keys(email))
+    if wait:
+        log.warning("%s throttled for %s (%d s left)", purpose, request.remote_addr, wait)
+        raise throttled(wait)
 
 
 @bp.route("/login", methods=("GET", "POST"))
@@ -60,18 +89,31 @@ def login():
     require_csrf()
     email = request.form.get("email", "").strip()
     try:
-        customer = _authenticate(email, request.form.get("password", ""))
+        customer = _throttled_authenticate(email, request.form.get("password", ""))
     except LoginProblem as problem:
-        return render_template("auth/login.html", email=email, next_url=next_url,
-                               error=problem.message), problem.status
+        return problem.render("auth/login.html", email=email, next_url=next_url)
     login_customer(customer)
     return redirect(next_url or url_for("home.index"))
 
 
-def _authenticate(email: str, password: str) -> Customer:
-    """Ask the CRM; every refusal becomes a LoginProblem with a customer-facing message."""
+def _throttled_authenticate(email: str, password: str) -> Customer:
+    """_authenticate behind the login throttle: refused credentials count as a failure for
+    the address and the account; a success clears the account's count."""
     if not email or not password:
         raise LoginProblem(MISSING_FIELDS, 400)
+    check_throttle(LOGIN, email)
+    try:
+        customer = _authenticate(email, password)
+    except LoginProblem as problem:
+        if problem.status == 401:
+            get_throttle(LOGIN).record_failure(client_keys(email))
+        raise
+    get_throttle(LOGIN).clear(account_key(email))
+    return customer
+
+
+def _authenticate(email: str, password: str) -> Customer:
+    """Ask the CRM; every refusal becomes a LoginProblem with a customer-facing message."""
     crm = get_crm()
     try:
         customer = crm.authenticate(email, password)
@@ -128,16 +170,19 @@ def forgot():
     try:
         _request_password_mail(email)
     except LoginProblem as problem:
-        return render_template("auth/forgot.html", email=email, next_url=next_url,
-                               error=problem.message), problem.status
+        return problem.render("auth/forgot.html", email=email, next_url=next_url)
     flash(str(PASSWORD_MAIL_ANSWER), "info")
     return redirect(url_for("auth.login", next=next_url))
 
 
 def _request_password_mail(email: str) -> None:
-    """send_mail_for_password; only "could not ask" is reported, never the CRM's verdict."""
+    """send_mail_for_password; only "could not ask" is reported, never the CRM's verdict.
+    Every request counts against the throttle: some CRMs reset the password at once
+    (PROTOCOL 6.6), so each one is a cost to the customer whether or not the address exists."""
     if not email or "@" not in email or len(email) > MAX_EMAIL_LENGTH:
         raise LoginProblem(EMAIL_NEEDED, 400)
+    check_throttle(PASSWORD_MAIL, email)
+    get_throttle(PASSWORD_MAIL).record_failure(client_keys(email))
     try:
         result = get_crm().request_password_mail(email)
     except CrmUnavailable as exc:
