@@ -158,3 +158,29 @@ def crawl(browser: requests.Session, origin: str, start: Iterable[str],
         if response.headers.get("Content-Type", "").startswith("text/html"):
             queue.extend(same_site_links(response.text, url, origin))
     return pages
+
+
+# -- the stub's state -------------------------------------------------------------------------
+
+#: Tables a customer's request can change, and the columns whose values matter.
+STATE_QUERIES = {
+    "tickets": "SELECT id, status, title FROM tickets ORDER BY id",
+    "ticket_comments": "SELECT id FROM ticket_comments ORDER BY id",
+    "faq_comments": "SELECT id FROM faq_comments ORDER BY id",
+    "documents": "SELECT id FROM documents ORDER BY id",
+    "attachments": "SELECT id, name FROM attachments ORDER BY id",
+    "portal_users": "SELECT contact_id, password_hash, login_time, logout_time FROM portal_users"
+                    " ORDER BY contact_id",
+    "sessions": "SELECT contact_id, session_id FROM sessions ORDER BY contact_id",
+    "password_tokens": "SELECT token_hash FROM password_tokens ORDER BY token_hash",
+}
+
+
+def store_state(store: Any) -> dict[str, list[tuple]]:
+    """Everything in the stub a customer's POST could change, to compare before and after."""
+    return {table: [tuple(row) for row in store.query(sql)]
+            for table, sql in STATE_QUERIES.items()}
+
+
+def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> set[str]:
+    return {table for table in before if before[table] != after[table]}
