@@ -65,16 +65,14 @@ def format_day(value: dt.date | str | None, width: str = "medium") -> str:
 
 
 def format_moment(value: dt.datetime | str | None, width: str = "medium") -> str:
-    """A date and time of day in the customer's locale and calendar, in the portal's time zone.
-
-    The time is always given without seconds: "on 24 Nov 2026, 14:05" is what a reader needs.
-    """
+    """A date and time of day in the customer's locale and calendar, in the portal's time zone
+    (the time part as Babel's ``width`` gives it: "medium" has seconds, "short" does not)."""
     moment = _as_datetime(value)
     if moment is None:
         return "" if value is None else str(value)
     locale = _locale()
     moment = to_user_timezone(moment)
-    clock = native_digits(format_time(moment.time(), "short", locale=locale), locale)
+    clock = native_digits(format_time(moment, width, tzinfo=moment.tzinfo, locale=locale), locale)
     joiner = locale.datetime_formats.get(width, locale.datetime_formats["medium"])
     return (str(joiner).replace("'", "").replace("{0}", clock)
             .replace("{1}", format_day(moment.date(), width)))

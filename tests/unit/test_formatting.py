@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from babel.dates import format_datetime
 from flask import Flask, render_template_string
 
 from portalclient.config import EXTENSION_KEY, load_config
@@ -77,14 +78,20 @@ def test_persian_with_the_gregorian_calendar_keeps_persian_digits(gregorian_app)
 
 
 @pytest.mark.parametrize("lang, shown", [
-    ("en", "Nov 24, 2026, 2:05\u202fPM"),
-    ("de", "24.11.2026, 14:05"),
-    ("ja", "2026年11月24日 14:05"),
-    ("fa", "۳ آذر ۱۴۰۵،\u200f ۱۴:۰۵"),
+    ("en", "Nov 24, 2026, 2:05:09\u202fPM"),
+    ("de", "24.11.2026, 14:05:09"),
+    ("ja", "2026年11月24日 14:05:09"),
+    ("fa", "۳ آذر ۱۴۰۵،\u200f ۱۴:۰۵:۰۹"),
 ])
-def test_date_times_without_seconds(app, lang, shown):
+def test_date_times(app, lang, shown):
     with app.test_request_context(f"/?lang={lang}"):
         assert format_moment(MOMENT) == shown
+
+
+def test_date_times_match_babels_outside_persian_and_japanese(app):
+    with app.test_request_context("/?lang=ru"):
+        for width in ("short", "medium", "long"):
+            assert format_moment(MOMENT, width) == format_datetime(MOMENT, width, locale="ru")
 
 
 def test_aware_date_times_are_shown_in_the_portals_time_zone(app):
@@ -122,4 +129,4 @@ def test_template_filters_all_go_through_the_calendar(app):
               "{{ none|dateformat }}|{{ 12|number }}")
     with app.test_request_context("/?lang=fa"):
         shown = render_template_string(source, day=DAY, moment=MOMENT, none=None)
-    assert shown == "۳ آذر ۱۴۰۵|۳ آذر ۱۴۰۵|۳ آذر ۱۴۰۵،\u200f ۱۴:۰۵||۱۲"
+    assert shown == "۳ آذر ۱۴۰۵|۳ آذر ۱۴۰۵|۳ آذر ۱۴۰۵،\u200f ۱۴:۰۵:۰۹||۱۲"
