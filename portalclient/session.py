@@ -4,6 +4,11 @@ The CRM session id is a bearer token that never expires (PROTOCOL 3.3, 6.3), so 
 readable in the cookie: it travels as a Fernet token whose key is derived from SECRET_KEY. The
 Fernet timestamp also enforces the absolute session lifetime; Flask's signed-cookie max age
 (PERMANENT_SESSION_LIFETIME) enforces the idle one.
+
+The CRM keeps a session alive after logout (PROTOCOL 3.3), so logout is ours to end: the cookie
+is cleared, and the login's random nonce is remembered as ended in this process, so a copy of
+the old cookie replayed to the same worker is refused too (other workers refuse it only once it
+is idle or too old: the cookie itself is the session store).
 """
 
 from __future__ import annotations
@@ -14,13 +19,16 @@ import hmac
 import json
 import logging
 import secrets
+import threading
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
+from cachetools import TTLCache
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import (Flask, abort, current_app, flash, has_request_context, redirect, request,
+                   session, url_for)
 from flask_babel import lazy_gettext as _l
 
 from portalclient.config import PortalConfig, portal_config
@@ -30,6 +38,11 @@ from portalclient.crm.models import CrmSession, Customer
 log = logging.getLogger(__name__)
 
 FERNET_KEY = "portalclient.fernet"
+ENDED_KEY = "portalclient.ended_sessions"
+#: Logged-out logins remembered per process (their nonces), bounded like every cache.
+MAX_ENDED = 10_000
+#: Longest "return to" path accepted (longer ones are dropped, not cut).
+MAX_NEXT_LENGTH = 2048
 CRM_KEY = "crm"
 LAST_LOGIN_KEY = "last_login"
 SUPPORT_START_KEY = "support_start"
@@ -57,6 +70,7 @@ def init_session(app: Flask, config: PortalConfig) -> None:
         PERMANENT_SESSION_LIFETIME=config.security.session_idle_minutes * 60,
     )
     app.extensions[FERNET_KEY] = Fernet(derive_fernet_key(config.security.secret_key))
+    app.extensions[ENDED_KEY] = EndedSessions(config.security.session_absolute_minutes * 60)
     app.jinja_env.globals["csrf_token"] = csrf_token
 
 
@@ -71,26 +85,51 @@ def login_customer(customer: Customer) -> None:
     _rotate()
     session.permanent = True
     payload = json.dumps({"c": customer.session.contact_id, "s": customer.session.session_id,
-                          "u": customer.session.user_name or customer.user_name})
+                          "u": customer.session.user_name or customer.user_name,
+                          "n": secrets.token_urlsafe(16)})
     session[CRM_KEY] = _fernet().encrypt(payload.encode("utf-8")).decode("ascii")
     session[LAST_LOGIN_KEY] = _iso(customer.last_login)
     session[SUPPORT_START_KEY] = _iso(customer.support_start)
     session[SUPPORT_END_KEY] = _iso(customer.support_end)
 
 
+class EndedSessions:
+    """Nonces of logins that were logged out, kept as long as a cookie could still be valid."""
+
+    def __init__(self, lifetime_seconds: float) -> None:
+        self._nonces: TTLCache = TTLCache(MAX_ENDED, lifetime_seconds)
+        self._lock = threading.Lock()
+
+    def end(self, nonce: str) -> None:
+        with self._lock:
+            self._nonces[nonce] = True
+
+    def __contains__(self, nonce: object) -> bool:
+        with self._lock:
+            return nonce in self._nonces
+
+
 def current_customer() -> CrmSession | None:
-    """The CRM session of the logged-in customer, or None (not logged in, tampered or too old)."""
+    """The CRM session of the logged-in customer, or None (not logged in, tampered, too old or
+    logged out)."""
+    data = _credentials()
+    if data is None or data.get("n") in _ended():
+        session.pop(CRM_KEY, None)
+        return None
+    return CrmSession(contact_id=data["c"], session_id=data["s"], user_name=data["u"])
+
+
+def _credentials() -> dict[str, Any] | None:
+    """The decrypted CRM credentials of the cookie, None when absent, unreadable or too old."""
     token = session.get(CRM_KEY)
     if not token:
         return None
     max_age = portal_config().security.session_absolute_minutes * 60
     try:
-        data = json.loads(_fernet().decrypt(token.encode("ascii"), ttl=max_age))
+        return json.loads(_fernet().decrypt(token.encode("ascii"), ttl=max_age))
     except (InvalidToken, ValueError, AttributeError):
         log.info("dropping an expired or unreadable customer session")
-        session.pop(CRM_KEY, None)
         return None
-    return CrmSession(contact_id=data["c"], session_id=data["s"], user_name=data["u"])
 
 
 def last_login() -> str | None:
@@ -109,7 +148,10 @@ def support_end() -> str | None:
 
 
 def logout_customer() -> None:
-    """Forget the customer (keeps only the language choice)."""
+    """Forget the customer (keeps only the language choice); a copy of the cookie is refused."""
+    data = _credentials()
+    if data is not None and data.get("n"):
+        _ended().end(data["n"])
     _rotate()
 
 
@@ -129,11 +171,17 @@ def require_csrf() -> None:
 
 
 def safe_next(target: str | None) -> str | None:
-    """``target`` if it is a path on this site, else None (no open redirects)."""
-    if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
+    """``target`` if it is a path on this site (inside the portal's sub-path, when it has one),
+    else None: no open redirects, and no bouncing to another application on the same host."""
+    if not target or len(target) > MAX_NEXT_LENGTH or "\\" in target:
+        return None
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    root = request.script_root if has_request_context() else ""
+    if root and not (parts.path == root or parts.path.startswith(root + "/")):
         return None
     return target
 
@@ -201,3 +249,7 @@ def _rotate() -> None:
 
 def _fernet() -> Fernet:
     return current_app.extensions[FERNET_KEY]
+
+
+def _ended() -> EndedSessions:
+    return current_app.extensions[ENDED_KEY]
