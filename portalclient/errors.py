@@ -1,16 +1,24 @@
-"""Error pages: translated, friendly, never a stack trace; CRM failures get their own status."""
+"""Error pages: translated, friendly, never a stack trace; CRM failures get their own status.
+
+A CRM failure while a form is being sent never loses what the customer typed: the form's view
+shows it again (``form_failed``), and when even that page cannot be built, the error page
+offers the typed fields with a send button (``portalclient.drafts.resend_form``).
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Any, Callable
 
-from flask import Flask, render_template
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from portalclient.crm.errors import (CrmError, CrmUnavailable, ModuleInactive, NotAuthorized,
+from portalclient.crm.errors import (CrmError, CrmHttpError, CrmTimeout, CrmUnavailable,
+                                     MalformedResponse, ModuleInactive, NotAuthorized,
                                      SessionExpired)
-from portalclient.session import end_expired_session
+from portalclient.drafts import files_chosen, resend_form
+from portalclient.session import end_expired_session, logout_customer, safe_next
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +36,73 @@ MESSAGES = {
                                          "use. Please try again later.")),
     503: (_l("Support system not reachable"), _l("The support system is not reachable right "
                                                  "now. Please try again in a few minutes.")),
+    504: (_l("Support system too slow"), _l("The support system did not answer in time. "
+                                            "Please try again in a few minutes.")),
 }
+#: A form whose sending failed, shown again with everything typed.
+FORM_KEPT = _l("The support system did not answer; nothing you wrote is lost. Send it again "
+               "when you are ready.")
+FILES_NOT_KEPT = _l("Files you chose cannot be kept by the browser: please choose them again.")
+#: The CRM ended the session while a form was being sent (a second login, usually).
+SESSION_ENDED_KEPT = _l("Your session has ended, possibly because you logged in somewhere else, "
+                        "so nothing was sent yet. Please log in again: you will return to the "
+                        "form, and this browser fills in what you typed.")
 
 
 def render_error(status: int):
     """The error page for ``status`` (falls back to the 500 wording for unknown statuses)."""
     title, message = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title,
-                           message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message,
+                           retry_url=_retry_url(status), resend=None), status
+
+
+def _retry_url(status: int) -> str | None:
+    """This page again, for a page view that failed because the CRM did."""
+    if status < 502 or request.method not in ("GET", "HEAD"):
+        return None
+    return safe_next(request.script_root + request.full_path.rstrip("?"))
+
+
+def crm_failure_status(exc: CrmError) -> int:
+    """The status a CRM failure is shown with: slow 504, unusable answer 502, unreachable 503."""
+    if isinstance(exc, CrmTimeout):
+        return 504
+    if isinstance(exc, (CrmHttpError, MalformedResponse)) or not isinstance(exc, CrmUnavailable):
+        return 502
+    return 503
+
+
+def form_failed_message(files_chosen: bool) -> str:
+    """What a form shown again after a CRM failure says (files cannot be kept by a browser)."""
+    return f"{FORM_KEPT} {FILES_NOT_KEPT}" if files_chosen else str(FORM_KEPT)
+
+
+def form_session_ended(form_page: str):
+    """The CRM ended the session during a send: log in again, then back to the form."""
+    log.info("CRM session ended while a form was sent; back to the login")
+    logout_customer()
+    flash(str(SESSION_ENDED_KEPT), "warning")
+    return redirect(url_for("auth.login", next=safe_next(form_page)))
+
+
+def send_keeping_typed(send: Callable[[], Any], show_again: Callable[[str], Any],
+                       form_page: str) -> Any:
+    """Run a form's ``send``; when the CRM fails, ``show_again(message)`` shows the form with
+    everything typed (503). A lost session goes to the login and back to ``form_page``; when
+    the form's page cannot be built either, the error page offers the typed fields."""
+    try:
+        return send()
+    except SessionExpired:
+        return form_session_ended(form_page)
+    except (NotAuthorized, ModuleInactive):
+        raise
+    except CrmError as exc:
+        log.warning("CRM failed during %s; showing the form again: %s",
+                    exc.operation or "a send", exc)
+        try:
+            return show_again(form_failed_message(files_chosen()))
+        except CrmError:
+            raise exc from None
 
 
 def _http_error(exc: HTTPException):
@@ -47,19 +114,22 @@ def _internal_error(exc: InternalServerError):
     return render_error(500)
 
 
-def _crm_unavailable(exc: CrmUnavailable):
-    log.warning("CRM unavailable during %s: %s", exc.operation or "a call", exc)
-    return render_error(503)
+def _crm_failed(exc: CrmError):
+    """A CRM failure: the page for its kind, or for a form, the typed values to send again."""
+    status = crm_failure_status(exc)
+    log.warning("CRM failed (%s) during %s: %s", status, exc.operation or "a call", exc)
+    resend = resend_form()
+    if resend is None:
+        return render_error(status)
+    title = MESSAGES[503][0]
+    return render_template("errors/error.html", status=503, title=title,
+                           message=form_failed_message(files_chosen()),
+                           retry_url=None, resend=resend), 503
 
 
 def _crm_refused(exc: NotAuthorized | ModuleInactive):
     log.info("CRM refused %s: %s", exc.operation or "a call", type(exc).__name__)
     return render_error(404 if isinstance(exc, ModuleInactive) else 403)
-
-
-def _crm_error(exc: CrmError):
-    log.error("CRM error during %s: %s", exc.operation or "a call", exc)
-    return render_error(502)
 
 
 def _session_expired(exc: SessionExpired):
@@ -71,7 +141,6 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(InternalServerError, _internal_error)
     app.register_error_handler(SessionExpired, _session_expired)
-    app.register_error_handler(CrmUnavailable, _crm_unavailable)
     app.register_error_handler(NotAuthorized, _crm_refused)
     app.register_error_handler(ModuleInactive, _crm_refused)
-    app.register_error_handler(CrmError, _crm_error)
+    app.register_error_handler(CrmError, _crm_failed)

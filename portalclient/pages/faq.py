@@ -12,6 +12,11 @@ from flask_babel import lazy_gettext as _l
 from portalclient.cache import get_cache
 from portalclient.crm.models import Faq, KnowledgeBase
 from portalclient.crm_access import get_crm
+from portalclient.drafts import (ALREADY_SENT, FOUND_SENT, ResendField, Submission,
+                                 already_sent, found_among_new, init_drafts, may_have_arrived,
+                                 read_submission, register_resend, remember_sent,
+                                 submission_token, writing)
+from portalclient.errors import send_keeping_typed
 from portalclient.home import register_module_page
 from portalclient.pages import faq_kb
 from portalclient.pages.common import module_page, paginate, search_query
@@ -32,6 +37,9 @@ def _setup(state) -> None:
     register_module_page(state.app, FAQ_MODULE, "faq.index", _l("FAQ"))
     init_richtext(state.app)
     state.app.jinja_env.filters["answer_summary"] = summary
+    init_drafts(state.app)
+    register_resend(state.app, "faq.comment",
+                    (ResendField("comment", _l("Add a comment"), multiline=True),))
 
 
 def knowledge_base() -> KnowledgeBase:
@@ -79,14 +87,27 @@ def detail(record_id: str):
 
 
 def render_article(kb: KnowledgeBase, faq: Faq, *, comment: str = "", error: str = "",
-                   status: int = 200):
-    """The article page (also re-shown with the customer's comment when it was refused)."""
-    comments = sorted(faq.comments, key=lambda c: c.created or dt.datetime.min, reverse=True)
+                   status: int = 200, submission: str = ""):
+    """The article page (also re-shown with the customer's comment when it was refused or could
+    not be sent); a fresh comment token counts the comments shown, a retry's baseline."""
+    comments = newest_first(faq)
+    draft = comment_draft(faq.id)
     return render_template(
         "faq/detail.html", faq=faq, comments=comments,
         product_name=faq_kb.product_names(kb).get(faq.product_id or ""),
         documents=related_documents(faq), comment=comment, error=error,
-        max_comment_length=MAX_COMMENT_LENGTH), status
+        max_comment_length=MAX_COMMENT_LENGTH, draft=draft,
+        submission=submission or submission_token(draft, len(comments))), status
+
+
+def newest_first(faq: Faq) -> list:
+    """The article's comments, newest first."""
+    return sorted(faq.comments, key=lambda c: c.created or dt.datetime.min, reverse=True)
+
+
+def comment_draft(faq_id: str) -> str:
+    """The draft and submission key of an article's comment form."""
+    return f"faq-comment-{faq_id}"
 
 
 def related_documents(faq: Faq):
@@ -102,17 +123,54 @@ def related_documents(faq: Faq):
 def comment(record_id: str):
     """Add an (anonymous) comment; the CRM answers with the new knowledge base, kept at once."""
     require_csrf()
+    submission = read_submission(comment_draft(record_id))
+    sent = already_sent(submission)
+    if sent is not None:
+        flash(str(ALREADY_SENT), "info")
+        remember_sent(submission, sent, comment_draft(record_id))
+        return redirect(sent)
+    typed = request.form.get("comment", "")
+    token = submission.token if submission else ""
+
+    def show_again(message: str):
+        kb = knowledge_base()
+        return render_article(kb, article_or_404(kb, record_id), comment=typed, error=message,
+                              status=503, submission=token)
+
+    return send_keeping_typed(lambda: _check_comment(record_id, typed, submission), show_again,
+                              url_for("faq.detail", record_id=record_id))
+
+
+def _check_comment(record_id: str, typed: str, submission: Submission | None):
+    """Refuse an empty or too long comment, else send it."""
     kb = knowledge_base()
     faq = article_or_404(kb, record_id)
-    text = request.form.get("comment", "").strip()
-    error = comment_error(text)
+    error = comment_error(typed.strip())
     if error:
-        return render_article(kb, faq, comment=request.form.get("comment", ""), error=error,
-                              status=400)
-    get_cache().replace_knowledge_base(get_crm().add_faq_comment(current_customer(), faq.id,
-                                                                 text))
+        return render_article(kb, faq, comment=typed, error=error, status=400,
+                              submission=submission.token if submission else "")
+    return _send_comment(faq, typed.strip(), submission)
+
+
+def _send_comment(faq: Faq, text: str, submission: Submission | None):
+    """Comment unless an earlier send of this form already reached the CRM."""
+    crm = get_crm()
+    url = url_for("faq.detail", record_id=faq.id, _anchor="comments")
+    if may_have_arrived(submission):
+        fresh = crm.knowledge_base(current_customer())
+        get_cache().replace_knowledge_base(fresh)
+        now = faq_kb.find(fresh, faq.id) or faq
+        if found_among_new([item.text for item in newest_first(now)], submission.baseline,
+                           text):
+            flash(str(FOUND_SENT), "info")
+            remember_sent(submission, url, comment_draft(faq.id))
+            return redirect(url)
+    with writing(submission):
+        get_cache().replace_knowledge_base(crm.add_faq_comment(current_customer(), faq.id,
+                                                               text))
     flash(_("Thank you, your comment has been added."), "info")
-    return redirect(url_for("faq.detail", record_id=faq.id, _anchor="comments"))
+    remember_sent(submission, url, comment_draft(faq.id))
+    return redirect(url)
 
 
 def comment_error(text: str) -> str:

@@ -1,4 +1,5 @@
-"""The New Ticket form: its choices (all from the CRM) and the checks on what was sent.
+"""The New Ticket form: its choices (all from the CRM), the checks on what was sent, and how a
+retry finds the ticket an earlier, failed-looking send created.
 
 get_combo_values stores priority, severity and category as given and relates any service
 contract or project id without checking it (PROTOCOL 4.3, 4.6), so the portal accepts only
@@ -13,10 +14,14 @@ from typing import Mapping
 from flask_babel import lazy_gettext as _l
 
 from portalclient.cache import get_cache
-from portalclient.crm.models import CrmSession, NewTicket, RecordTable
+from portalclient.crm.models import CrmSession, NewTicket, RecordDetail, RecordTable
 from portalclient.crm_access import get_crm
+from portalclient.drafts import same_text
 
+HELPDESK = "HelpDesk"
 PROJECT = "Project"
+#: Tickets with the typed title a retry opens at most to compare descriptions.
+MAX_CANDIDATES = 3
 TITLE_MAX = 255
 DESCRIPTION_MAX = 20000
 CHOICE_FIELDS = ("priority", "severity", "category", "product", "contract", "project")
@@ -97,3 +102,31 @@ def new_ticket(values: Mapping[str, str]) -> NewTicket:
                      priority=values["priority"], severity=values["severity"],
                      category=values["category"], product_id=values["product"],
                      service_id=values["contract"], project_id=values["project"])
+
+
+def newest_ticket_id(session: CrmSession) -> int:
+    """The highest id among the customer's tickets: a new-ticket form's baseline (cached until
+    the customer changes something; a stale, lower value only widens the later search)."""
+
+    def compute() -> int:
+        rows = get_crm().tickets(session, only_mine=True).rows
+        return max((int(row.ticket_id) for row in rows if row.ticket_id.isdigit()), default=0)
+
+    return get_cache().for_customer(session, "newest-ticket-id", compute=compute)
+
+
+def find_sent_ticket(session: CrmSession, values: Mapping[str, str], baseline: int) -> str | None:
+    """The customer's ticket newer than ``baseline`` with the typed title and description."""
+    crm = get_crm()
+    candidates = sorted((int(row.ticket_id) for row in crm.tickets(session, only_mine=True).rows
+                         if row.ticket_id.isdigit() and int(row.ticket_id) > baseline
+                         and same_text(row.title, values["title"])), reverse=True)
+    for ticket_id in candidates[:MAX_CANDIDATES]:
+        if has_text(crm.record(session, HELPDESK, str(ticket_id)), values["description"]):
+            return str(ticket_id)
+    return None
+
+
+def has_text(detail: RecordDetail, text: str) -> bool:
+    """Whether some field of ``detail`` holds ``text`` (field labels are CRM-language data)."""
+    return not text.strip() or any(same_text(field.cell.text, text) for field in detail.fields())

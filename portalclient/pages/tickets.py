@@ -19,12 +19,19 @@ from flask_babel import ngettext
 from portalclient.cache import get_cache
 from portalclient.crm.models import CrmSession, FileUnavailable
 from portalclient.crm_access import get_crm
+from portalclient.drafts import (ALREADY_SENT, FOUND_SENT, ResendField, Submission,
+                                 already_sent, found_among_new, init_drafts, may_have_arrived,
+                                 read_submission, register_resend, remember_sent,
+                                 submission_token, writing)
+from portalclient.errors import send_keeping_typed
 from portalclient.home import register_module_page
 from portalclient.pages.common import module_page, paginate
 from portalclient.pages.files import UploadRejected, download_response, read_uploads
 from portalclient.pages.ticket_detail import (TicketState, load_page, load_ticket)
 from portalclient.pages.ticket_files import attach_all, file_size, listed_file
-from portalclient.pages.ticket_form import form_error, load_choices, new_ticket, read_form
+from portalclient.pages.ticket_form import (CHOICE_FIELDS, FIELD_LABELS, find_sent_ticket,
+                                           form_error, load_choices, new_ticket,
+                                           newest_ticket_id, read_form)
 from portalclient.pages.ticket_list import HELPDESK, PICKLISTS, load_listing, tickets_csv
 from portalclient.session import current_customer, require_csrf
 
@@ -36,11 +43,19 @@ FILES_FIELD = "files"
 #: The list arguments the CSV export repeats (everything that shapes the list except paging).
 EXPORT_ARGS = ("scope", "state", "q", "sort", "dir", *PICKLISTS)
 COMMENT_MISSING = _l("Please write a comment before sending it.")
+NEW_DRAFT = "ticket-new"
 
 
 @bp.record_once
 def _menu(state) -> None:
     register_module_page(state.app, HELPDESK, "tickets.index", _l("Tickets"))
+    init_drafts(state.app)
+    register_resend(state.app, "tickets.new", (
+        ResendField("title", _l("Title")),
+        ResendField("description", _l("Description"), multiline=True),
+        *(ResendField(name, FIELD_LABELS[name], visible=False) for name in CHOICE_FIELDS)))
+    register_resend(state.app, "tickets.comment",
+                    (ResendField("comment", _l("Add a comment"), multiline=True),))
 
 
 @bp.app_template_filter("file_size")
@@ -80,14 +95,39 @@ def export():
 @module_page(HELPDESK)
 def new():
     """Raise a ticket; files chosen in the form are attached once it exists."""
-    if request.method == "POST":
-        require_csrf()
     session = _session()
-    choices = load_choices(session)
     if request.method == "GET":
-        return render_template("tickets/new.html", choices=choices, error=None,
-                               values={"project": request.args.get("project", "")})
+        return _new_form(load_choices(session), {"project": request.args.get("project", "")},
+                         _new_token(session))
+    require_csrf()
+    submission = read_submission(NEW_DRAFT)
+    sent = already_sent(submission)
+    if sent is not None:
+        return _sent_before(submission, sent, NEW_DRAFT)
     values = read_form(request.form)
+    return send_keeping_typed(
+        lambda: _send_ticket(session, values, submission),
+        lambda message: _new_form(load_choices(session), values,
+                                  _new_token(session, submission), message, 503),
+        url_for(".new"))
+
+
+def _new_token(session: CrmSession, submission: Submission | None = None) -> str:
+    """The form's token: the one it was sent with, else a fresh one."""
+    if submission is not None:
+        return submission.token
+    return submission_token(NEW_DRAFT, newest_ticket_id(session))
+
+
+def _new_form(choices, values: dict, token: str, error: str | None = None, status: int = 200):
+    """The New Ticket form with ``values`` filled in and the form's submission token."""
+    return render_template("tickets/new.html", choices=choices, error=error, values=values,
+                           submission=token, draft=NEW_DRAFT, kept=status == 503), status
+
+
+def _send_ticket(session: CrmSession, values: dict, submission: Submission | None):
+    """Check the form, then create the ticket unless an earlier send already did."""
+    choices = load_choices(session)
     error = form_error(values, choices)
     uploads = []
     if error is None:
@@ -96,11 +136,30 @@ def new():
         except UploadRejected as exc:
             error = exc.message
     if error is not None:
-        return render_template("tickets/new.html", choices=choices, error=error,
-                               values=values), 400
-    ticket_id = get_crm().create_ticket(session, new_ticket(values))
+        return _new_form(choices, values, _new_token(session, submission), error, 400)
+    found = None
+    if may_have_arrived(submission):
+        found = find_sent_ticket(session, values, submission.baseline)
+    if found is not None:
+        flash(str(FOUND_SENT), "info")
+        return _sent(submission, url_for(".detail", record_id=found), NEW_DRAFT)
+    with writing(submission):
+        ticket_id = get_crm().create_ticket(session, new_ticket(values))
+    response = _sent(submission, url_for(".detail", record_id=ticket_id), NEW_DRAFT)
     _after_upload(session, ticket_id, uploads, _("Your ticket has been created."))
-    return redirect(url_for(".detail", record_id=ticket_id))
+    return response
+
+
+def _sent(submission: Submission | None, url: str, draft: str):
+    """Remember the send (a second one goes to ``url``) and go there."""
+    remember_sent(submission, url, draft)
+    return redirect(url)
+
+
+def _sent_before(submission: Submission | None, url: str, draft: str):
+    """This very form was sent successfully before: show the result, write nothing."""
+    flash(str(ALREADY_SENT), "info")
+    return _sent(submission, url, draft)
 
 
 def _after_upload(session: CrmSession, ticket_id: str, uploads: list, done: str) -> None:
@@ -124,30 +183,71 @@ def detail(record_id: int):
 
 def _render_detail(session: CrmSession, ticket: TicketState, status: int = 200,
                    **form_state: Any):
-    """The detail page; ``form_state`` re-shows a rejected comment or upload."""
-    context = {"comment_text": "", "comment_error": None, "upload_error": None, **form_state}
-    return render_template("tickets/detail.html", page=load_page(session, ticket),
+    """The detail page; ``form_state`` re-shows a rejected comment or upload (and a comment's
+    submission token: a fresh one counts the comments shown, the retry's baseline)."""
+    page = load_page(session, ticket)
+    draft = comment_draft(ticket.record_id)
+    context = {"comment_text": "", "comment_error": None, "upload_error": None,
+               "comment_submission": None, **form_state}
+    if not context["comment_submission"]:
+        context["comment_submission"] = submission_token(draft, len(page.comments))
+    return render_template("tickets/detail.html", page=page, comment_draft=draft,
                            **context), status
+
+
+def comment_draft(record_id: str | int) -> str:
+    """The draft and submission key of a ticket's comment form."""
+    return f"ticket-comment-{record_id}"
 
 
 @bp.route("/tickets/<int:record_id>/comments", methods=["POST"])
 @module_page(HELPDESK)
 def comment(record_id: int):
-    """Add the customer's comment while the ticket is open."""
+    """Add the customer's comment while the ticket is open (once, however often it is sent)."""
     require_csrf()
+    submission = read_submission(comment_draft(record_id))
+    sent = already_sent(submission)
+    if sent is not None:
+        return _sent_before(submission, sent, comment_draft(record_id))
     session = _session()
-    ticket = load_ticket(session, str(record_id))
     text = request.form.get("comment", "")
+    return send_keeping_typed(
+        lambda: _check_comment(session, record_id, text, submission),
+        lambda message: _render_detail(session, load_ticket(session, str(record_id)), 503,
+                                       comment_text=text, comment_error=message,
+                                       comment_submission=submission and submission.token),
+        url_for(".detail", record_id=record_id))
+
+
+def _check_comment(session: CrmSession, record_id: int, text: str,
+                   submission: Submission | None):
+    """Refuse a comment on a closed ticket or an empty one, else send it."""
+    ticket = load_ticket(session, str(record_id))
     if ticket.is_closed:
         flash(_("This ticket is closed, so it cannot get new comments."), "error")
         return redirect(url_for(".detail", record_id=record_id))
     if not text.strip():
         return _render_detail(session, ticket, 400, comment_text=text,
-                              comment_error=str(COMMENT_MISSING))
-    get_crm().add_ticket_comment(session, ticket.record_id, text.strip())
+                              comment_error=str(COMMENT_MISSING),
+                              comment_submission=submission and submission.token)
+    return _send_comment(session, ticket, text.strip(), submission)
+
+
+def _send_comment(session: CrmSession, ticket: TicketState, text: str,
+                  submission: Submission | None):
+    """Comment unless an earlier send of this form already reached the CRM."""
+    crm = get_crm()
+    url = url_for(".detail", record_id=ticket.record_id, _anchor="comments")
+    if may_have_arrived(submission) and found_among_new(
+            [item.text for item in crm.ticket_comments(session, ticket.record_id)],
+            submission.baseline, text):
+        flash(str(FOUND_SENT), "info")
+        return _sent(submission, url, comment_draft(ticket.record_id))
+    with writing(submission):
+        crm.add_ticket_comment(session, ticket.record_id, text)
     get_cache().forget_customer(session.contact_id)
     flash(_("Your comment has been added."), "info")
-    return redirect(url_for(".detail", record_id=record_id, _anchor="comments"))
+    return _sent(submission, url, comment_draft(ticket.record_id))
 
 
 @bp.route("/tickets/<int:record_id>/files", methods=["POST"])
