@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portalclient import auth, home
@@ -21,6 +21,7 @@ from portalclient.config import EXTENSION_KEY as CONFIG_KEY
 from portalclient.config import PortalConfig, load_config
 from portalclient.crm_access import init_crm
 from portalclient.errors import register_error_handlers
+from portalclient.headers import content_security_policy, init_headers
 from portalclient.i18n import init_i18n
 from portalclient.pages import register_pages
 from portalclient.pages.common import init_common
@@ -31,14 +32,9 @@ from portalclient.throttle import init_throttle
 
 log = logging.getLogger(__name__)
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+__all__ = ["create_app", "content_security_policy", "url_prefix"]
 
-#: A strict policy: the portal ships no inline script or style and loads nothing third-party
-#: (except an operator's https stylesheet, whose origin is added to style-src).
-CONTENT_SECURITY_POLICY = ("default-src 'self'; img-src 'self' data: https:; style-src {styles}; "
-                           "script-src 'self'; frame-ancestors 'none'; form-action 'self'; "
-                           "base-uri 'none'; object-src 'none'")
-CSP_KEY = "portalclient.csp"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 def create_app(config_path: str | os.PathLike | None = None,
@@ -50,7 +46,6 @@ def create_app(config_path: str | os.PathLike | None = None,
                       MAX_CONTENT_LENGTH=config.uploads.max_mb * 1024 * 1024 + 64 * 1024,
                       APPLICATION_ROOT=url_prefix(config) or "/")
     app.extensions[CONFIG_KEY] = config
-    app.extensions[CSP_KEY] = content_security_policy(config)
     init_i18n(app, config)
     init_session(app, config)
     init_throttle(app, config)
@@ -63,18 +58,9 @@ def create_app(config_path: str | os.PathLike | None = None,
     app.register_blueprint(home.bp)
     register_pages(app)
     register_error_handlers(app)
-    app.after_request(_security_headers)
+    init_headers(app, config)
     _wrap_wsgi(app, config)
     return app
-
-
-def content_security_policy(config: PortalConfig) -> str:
-    """The CSP for this deployment: 'self' plus the origin of an https ``extra_css``."""
-    styles = ["'self'"]
-    extra = urlsplit(config.branding.extra_css)
-    if extra.scheme == "https" and extra.netloc:
-        styles.append(f"https://{extra.netloc}")
-    return CONTENT_SECURITY_POLICY.format(styles=" ".join(styles))
 
 
 def url_prefix(config: PortalConfig) -> str:
@@ -106,15 +92,3 @@ class _PrefixMiddleware:
             environ["PATH_INFO"] = path[len(self.prefix):] or "/"
         environ["SCRIPT_NAME"] = self.prefix
         return self.wsgi_app(environ, start_response)
-
-
-def _security_headers(response):
-    """Basic hardening headers on every response."""
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", current_app.extensions[CSP_KEY])
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        headers.setdefault("Cache-Control", "no-store")
-    return response
