@@ -12,6 +12,7 @@ from tests.integration.conftest import Customer, page
 #: The portal's CRM timeout in these tests (s); a "slow" CRM answers after SLOW seconds.
 TIMEOUT = 1.0
 SLOW = 2.5
+FILES_NOT_KEPT = "Files you chose cannot be kept by the browser: please choose them again."
 FORM_KEPT = ("The support system did not answer; nothing you wrote is lost. "
              "Send it again when you are ready.")
 ALREADY_SENT = "This was already sent, so it was not sent again."
@@ -87,7 +88,13 @@ def send_again(customer: Customer, response: requests.Response, xpath: str,
                **kwargs: Any) -> requests.Response:
     """Click the send button of the form shown in ``response`` (the one-click retry)."""
     form = form_of(response, xpath)
-    action = form.get("action")
-    base = customer.portal_url
-    return customer.browser.post(f"{base}{action}" if action.startswith("/") else action,
+    return customer.browser.post(f"{customer.portal_url}{form.get('action')}",
                                  data=form_values(form), **kwargs)
+
+
+def open_and_send(customer: Customer, path: str, xpath: str, typed: dict[str, str],
+                  **kwargs: Any) -> requests.Response:
+    """Open the page at ``path``, type ``typed`` into its form ``xpath`` and send it."""
+    form = form_of(customer.get(path), xpath)
+    return customer.browser.post(f"{customer.portal_url}{form.get('action')}",
+                                 data={**form_values(form), **typed}, **kwargs)

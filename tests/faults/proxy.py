@@ -58,6 +58,8 @@ class FaultProxy:
         self._lock = threading.Lock()
         self._fault: Fault | None = None
         self._stopping = threading.Event()
+        self._idle = threading.Condition(self._lock)
+        self._busy = 0
         self.operations: list[str] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -118,6 +120,18 @@ class FaultProxy:
                     self._fault = None
             return fault
 
+    def busy(self, change: int) -> None:
+        """Count exchanges in progress (``wait_idle`` waits for them)."""
+        with self._idle:
+            self._busy += change
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Until every exchange has ended (a delayed write has reached the stub)."""
+        with self._idle:
+            if not self._idle.wait_for(lambda: self._busy == 0, timeout):
+                raise TimeoutError("the fault proxy is still busy")
+
     def wait(self, seconds: float) -> None:
         """Sleep, but wake at once when the proxy stops (so tests end quickly)."""
         self._stopping.wait(seconds)
@@ -155,6 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _exchange(self, body: bytes, operation: str) -> None:
         proxy = self.server.proxy
         fault = proxy.take(operation)
+        proxy.busy(+1)
         try:
             answer = None
             if fault is None or fault.forward_first or fault.mode == "delay":
@@ -167,6 +182,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._spoil(fault, answer)
         except OSError as exc:  # the portal gave up and closed its end: nothing to answer
             log.debug("fault proxy: %s lost (%s)", operation or self.command, exc)
+        finally:
+            proxy.busy(-1)
 
     def _upstream_headers(self) -> dict[str, str]:
         skipped = {"host", "connection", "content-length"}
