@@ -1,4 +1,5 @@
-"""The ``portalclient`` command: ``serve`` (production, gunicorn), ``demo`` (portal + stub CRM)."""
+"""The ``portalclient`` command: ``serve`` (production, gunicorn), ``check`` (configuration and
+CRM probes for operators), ``demo`` (portal + stub CRM)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument("--threads", type=int, default=4)
     serve.set_defaults(handler=serve_command)
+    check = commands.add_parser("check", help="validate the configuration and probe the CRM")
+    check.add_argument("--config", type=Path, default=None,
+                       help="PortalConfig.toml (default: $PORTALCLIENT_CONFIG, else "
+                            "./PortalConfig.toml)")
+    check.set_defaults(handler=check_command)
     demo = commands.add_parser("demo", help="run the portal against a local demo stub CRM")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8080)
@@ -88,6 +94,15 @@ def _gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         # host would fight over it, and the portal needs no runtime control.
         "control_socket_disable": True,
     }
+
+
+# --- check ------------------------------------------------------------------------------------
+
+def check_command(args: argparse.Namespace) -> int:
+    """Validate PortalConfig and probe the CRM; exit 0 only when everything answered."""
+    from portalclient.checks import run_check
+
+    return run_check(args.config or default_config_path(), sys.stdout, sys.stderr)
 
 
 # --- demo -------------------------------------------------------------------------------------
