@@ -4,8 +4,9 @@ Downloads: the CRM's file names and types are untrusted (PROTOCOL 6.5), so names
 a safe basename, types outside a small allow-list become ``application/octet-stream``, and
 everything is sent as an attachment (nothing from the CRM is ever rendered inline, except PDFs
 the portal asked for explicitly).
-Uploads: the size limit is enforced by Flask before the body is read (MAX_CONTENT_LENGTH), the
-type by extension allow-list, and spooled files live only inside ``upload_dir``.
+Uploads: the size limit is enforced by Flask before the body is read (MAX_CONTENT_LENGTH, with
+a 413 page that states the limit) and again per file; the type by extension allow-list; spooled
+files live only inside ``upload_dir`` and have no name there.
 """
 
 from __future__ import annotations
@@ -19,13 +20,15 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Flask, Response, send_file
+from flask import Flask, Response, render_template, send_file
 from flask import Request as FlaskRequest
 from flask import request
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from portalclient.config import portal_config
 from portalclient.crm.models import FileContent
+from portalclient.pages.formatting import human_size
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,10 @@ _MIME_TOKEN = re.compile(r"^[a-z0-9!#$&^_.+-]+/[a-z0-9!#$&^_.+-]+$")
 NO_FILE = _l("Please choose a file.")
 TYPE_NOT_ALLOWED = _l("Files of this type cannot be uploaded: %(name)s. Allowed: %(types)s.")
 EMPTY_FILE = _l("The file %(name)s is empty.")
+FILE_TOO_LARGE = _l("The file %(name)s is larger than %(size)s, the most a file may be.")
+TOO_LARGE_TITLE = _l("Too large")
+REQUEST_TOO_LARGE = _l("What you sent is larger than %(size)s, the most one upload may be. "
+                       "Please go back and choose a smaller file, or fewer files at once.")
 
 
 def safe_filename(name: str, fallback: str = "file") -> str:
@@ -129,20 +136,52 @@ def read_uploads(field: str, *, required: bool = False) -> list[Upload]:
         if ext not in allowed_extensions():
             raise UploadRejected(str(TYPE_NOT_ALLOWED) % {
                 "name": name, "types": ", ".join(allowed_extensions())})
-        data = storage.read()
+        data = storage.read(upload_limit_bytes() + 1)
         if not data:
             raise UploadRejected(str(EMPTY_FILE) % {"name": name})
+        if len(data) > upload_limit_bytes():
+            raise UploadRejected(str(FILE_TOO_LARGE) % {
+                "name": name, "size": human_size(upload_limit_bytes())})
         uploads.append(Upload(name, safe_content_type("", name), data))
     return uploads
 
 
 class PortalRequest(FlaskRequest):
-    """Spools large uploads into ``upload_dir`` (never the system temp dir); the spool file has
-    no name on disk, so nothing is left behind whatever happens to the request."""
+    """Spools uploads into ``upload_dir`` (never the system temp dir); the spool file has no
+    name on disk and is closed with the request, so nothing is left behind whatever happens."""
 
     def _get_file_stream(self, total_content_length, content_type, filename=None,
                          content_length=None):
-        return tempfile.TemporaryFile(dir=portal_config().upload_dir)
+        spool = tempfile.TemporaryFile(dir=portal_config().upload_dir)
+        self.__dict__.setdefault("_spools", []).append(spool)
+        return spool
+
+    def close(self) -> None:
+        """Close the spool files too: an upload cut off mid-body never reaches ``files``."""
+        try:
+            super().close()
+        finally:
+            for spool in self.__dict__.pop("_spools", ()):
+                spool.close()
+
+    def _load_form_data(self) -> None:
+        """Parse the form; a body over MAX_CONTENT_LENGTH is refused (413) without being read,
+        and from then on reads as an empty form, so the error page can still be built (it
+        looks for a language choice in the form)."""
+        try:
+            super()._load_form_data()
+        except RequestEntityTooLarge:
+            self.__dict__.update(stream=io.BytesIO(), form=self.parameter_storage_class(),
+                                 files=self.parameter_storage_class())
+            raise
+
+
+def _request_too_large(exc: RequestEntityTooLarge):
+    """The 413 page, saying how large an upload may be (the body was never read)."""
+    log.info("refused a request body of %s bytes", request.content_length)
+    message = str(REQUEST_TOO_LARGE) % {"size": human_size(upload_limit_bytes())}
+    return render_template("errors/error.html", status=413, title=TOO_LARGE_TITLE,
+                           message=message, retry_url=None, resend=None), 413
 
 
 def init_uploads(app: Flask, upload_dir: str) -> None:
@@ -150,5 +189,6 @@ def init_uploads(app: Flask, upload_dir: str) -> None:
     path = Path(upload_dir)
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.request_class = PortalRequest
+    app.register_error_handler(RequestEntityTooLarge, _request_too_large)
     app.jinja_env.globals["upload_limit_bytes"] = upload_limit_bytes
     app.jinja_env.globals["allowed_extensions"] = allowed_extensions
