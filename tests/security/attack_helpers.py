@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from collections import deque
+from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit
 
@@ -184,3 +187,38 @@ def store_state(store: Any) -> dict[str, list[tuple]]:
 
 def changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> set[str]:
     return {table for table in before if before[table] != after[table]}
+
+
+# -- files of the test process (the portal runs in it) ----------------------------------------
+
+def open_files() -> set[str]:
+    """What every open descriptor of this process points at (Linux /proc)."""
+    targets = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            targets.add(os.readlink(fd))
+        except OSError:  # closed between listing and reading
+            continue
+    return targets
+
+
+def open_files_under(directory: Path) -> list[str]:
+    """Open descriptors pointing into ``directory`` (a spooled upload shows as '… (deleted)')."""
+    prefix = str(directory.resolve()) + os.sep
+    return sorted(target for target in open_files() if target.startswith(prefix))
+
+
+def failing_operation(app: Any, operation: bytes) -> Any:
+    """Make the stub CRM answer HTTP 500 with an empty body to every call of ``operation``."""
+    inner = app.wsgi_app
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        if operation in body:
+            start_response("500 Internal Server Error", [("Content-Type", "text/html")])
+            return [b""]
+        environ["wsgi.input"] = io.BytesIO(body)
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi
+    return app
