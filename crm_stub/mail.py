@@ -32,7 +32,7 @@ Mailer = Callable[[str, str, str], None]
 DEFAULT_SENDER = "Stub CRM <crm@localhost>"
 SECURITY_MODES = ("none", "starttls", "ssl")
 #: Languages with mail templates besides English (``templates/mail/<kind>/<lang>.txt``).
-MAIL_LANGUAGES = ("de", "fa", "fr", "it", "ja", "ru", "sv")
+MAIL_LANGUAGES = ("de", "es", "fa", "fr", "it", "ja", "ru", "sv", "tr", "zh")
 _URL = re.compile(r"https?://[^\s<>\"]+")
 _SECTION_RULE = "-" * 40
 
