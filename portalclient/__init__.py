@@ -22,6 +22,7 @@ from portalclient.config import PortalConfig, load_config
 from portalclient.crm_access import init_crm
 from portalclient.errors import register_error_handlers
 from portalclient.headers import content_security_policy, init_headers
+from portalclient.health import init_health
 from portalclient.i18n import init_i18n
 from portalclient.pages import register_pages
 from portalclient.pages.common import init_common
@@ -56,6 +57,7 @@ def create_app(config_path: str | os.PathLike | None = None,
     init_links(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    init_health(app, config)
     register_pages(app)
     register_error_handlers(app)
     init_headers(app, config)

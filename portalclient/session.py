@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import (Flask, abort, current_app, flash, has_request_context, redirect, request,
                    session, url_for)
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_babel import lazy_gettext as _l
 
 from portalclient.config import PortalConfig, portal_config
@@ -69,9 +70,26 @@ def init_session(app: Flask, config: PortalConfig) -> None:
         SESSION_COOKIE_SECURE=config.authenticate_path.lower().startswith("https:"),
         PERMANENT_SESSION_LIFETIME=config.security.session_idle_minutes * 60,
     )
+    app.session_interface = PortalSessionInterface()
     app.extensions[FERNET_KEY] = Fernet(derive_fernet_key(config.security.secret_key))
     app.extensions[ENDED_KEY] = EndedSessions(config.security.session_absolute_minutes * 60)
     app.jinja_env.globals["csrf_token"] = csrf_token
+
+
+class PortalSessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie, except that ``stateless`` views (health checks) never set it."""
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Any) -> None:
+        view = app.view_functions.get(request.endpoint or "")
+        if getattr(view, "stateless", False):
+            return
+        super().save_session(app, session, response)
+
+
+def stateless(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view that must never set or refresh the session cookie."""
+    view.stateless = True  # type: ignore[attr-defined]
+    return view
 
 
 def derive_fernet_key(secret_key: str) -> bytes:
