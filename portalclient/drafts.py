@@ -146,7 +146,9 @@ def writing(submission: Submission | None) -> Iterator[None]:
 
 def drafts_sent() -> list[str]:
     """The draft keys whose form was sent (shown once, so the browser forgets those drafts)."""
-    return session.pop(DRAFTS_SENT_KEY, [])
+    if DRAFTS_SENT_KEY not in session:  # a bare pop would rewrite the cookie on every page
+        return []
+    return session.pop(DRAFTS_SENT_KEY)
 
 
 def draft_owner() -> str:
