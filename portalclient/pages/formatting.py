@@ -16,7 +16,7 @@ from typing import Callable
 
 from babel import Locale
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 from flask_babel import get_locale, to_user_timezone
 
@@ -83,6 +83,12 @@ def format_number(value: int | float | Decimal | str, pattern: str | None = None
     locale = _locale()
     text = format_decimal(value, pattern, locale=locale, numbering_system="default")
     return native_digits(text, locale)
+
+
+def format_share(ratio: float | Decimal) -> str:
+    """A ratio as a percentage with the locale's sign and digits (0.4 -> "40%", "۴۰٪")."""
+    locale = _locale()
+    return native_digits(format_percent(ratio, locale=locale, numbering_system="default"), locale)
 
 
 def localized(text: str) -> str:
@@ -154,6 +160,6 @@ def init_formatting(app) -> None:
     """Template filters: ``localized``, ``filesize``, ``number``, and the date filters (Flask-
     Babel's ``dateformat``/``datetimeformat`` replaced, so the calendar applies everywhere)."""
     app.jinja_env.filters.update(
-        localized=localized, filesize=human_size, number=format_number,
+        localized=localized, filesize=human_size, number=format_number, percent=format_share,
         dateformat=format_day, datetimeformat=format_moment,
         date=format_day, datetime=format_moment)

@@ -12,7 +12,7 @@ from flask import Flask, render_template_string
 
 from portalclient.config import EXTENSION_KEY, load_config
 from portalclient.i18n import init_i18n
-from portalclient.pages.formatting import (format_day, format_moment, format_number,
+from portalclient.pages.formatting import (format_day, format_moment, format_number, format_share,
                                            human_size, init_formatting, localized, native_digits)
 from portalclient.pages.jalali import format_jalali
 
@@ -119,9 +119,11 @@ def test_numbers_and_sizes_in_persian_digits(app):
         assert format_number(Decimal("1234.5"), "#,##0.00") == "۱٬۲۳۴٫۵۰"
         assert human_size(1536) == "۱٫۵ kB"
         assert native_digits("TT17") == "TT۱۷"
+        assert format_share(0.4) == "۴۰%"  # CLDR keeps the Latin sign for Persian
     with app.test_request_context("/?lang=en"):
         assert format_number(1234) == "1,234"
         assert native_digits("TT17") == "TT17"
+        assert format_share(0.4) == "40%"
 
 
 def test_template_filters_all_go_through_the_calendar(app):
