@@ -24,6 +24,7 @@ from portalclient.errors import register_error_handlers
 from portalclient.headers import content_security_policy, init_headers
 from portalclient.health import init_health
 from portalclient.i18n import init_i18n
+from portalclient.logs import install_log_redaction
 from portalclient.pages import register_pages
 from portalclient.pages.common import init_common
 from portalclient.pages.files import init_uploads
@@ -41,6 +42,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 def create_app(config_path: str | os.PathLike | None = None,
                overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the portal application from ``PortalConfig.toml`` (see ``load_config``)."""
+    install_log_redaction()
     config = load_config(config_path, overrides)
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR))
     app.config.update(SECRET_KEY=config.security.secret_key,
