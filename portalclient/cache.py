@@ -10,14 +10,17 @@ breaks a page; CRM errors are not cached and reach the caller.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 from typing import Any, Callable, Hashable, TypeVar
 
 from cachetools import TTLCache
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context
 
 from portalclient.config import CacheSection
+from portalclient.crm.models import CrmSession
+from portalclient.session import current_customer
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +100,7 @@ class PortalCache:
 
     def metadata(self, *key: Hashable, compute: Callable[[], T]) -> T:
         """Any other global CRM metadata; ``key`` must hold everything that changes the answer
-        (never a customer's data: per-customer answers are not cached at all)."""
+        (never a customer's data: that goes through ``for_customer``)."""
         return self.metadata_cache.get_or_compute(key, compute)
 
     def knowledge_base(self, crm: Any, session: Any) -> Any:
@@ -109,9 +112,10 @@ class PortalCache:
         self.faq_cache.clear()
         self.faq_cache.get_or_compute("kbase", lambda: knowledge_base)
 
-    def for_customer(self, contact_id: str, *key: Hashable, compute: Callable[[], T]) -> T:
-        """A short-lived answer for one customer; the key starts with their contact id."""
-        return self.customer_cache.get_or_compute((contact_id, *key), compute)
+    def for_customer(self, customer: CrmSession | str, *key: Hashable,
+                     compute: Callable[[], T]) -> T:
+        """A short-lived answer for one customer's CRM session (see ``customer_key``)."""
+        return self.customer_cache.get_or_compute((*customer_key(customer), *key), compute)
 
     def forget_customer(self, contact_id: str) -> None:
         """Drop a customer's cached answers (after they changed something in the CRM)."""
@@ -122,6 +126,33 @@ class PortalCache:
         for cache in (self.modules_cache, self.show_all_cache, self.metadata_cache,
                       self.faq_cache, self.customer_cache):
             cache.clear()
+
+
+def session_tag(session_id: str) -> str:
+    """A short digest of a CRM session id: tells sessions apart in keys without keeping (or
+    logging) the id itself."""
+    if not session_id:
+        return ""
+    return hashlib.blake2b(session_id.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def customer_key(customer: CrmSession | str) -> tuple[str, str]:
+    """(contact id, session tag) that starts every per-customer key.
+
+    A bare contact id (older callers) takes the session tag of the request's logged-in customer
+    when it is the same contact, so their entries, too, end with that CRM session.
+    """
+    if isinstance(customer, CrmSession):
+        return customer.contact_id, session_tag(customer.session_id)
+    current = _request_customer()
+    if current is not None and current.contact_id == customer:
+        return customer, session_tag(current.session_id)
+    return customer, ""
+
+
+def _request_customer() -> CrmSession | None:
+    """The logged-in customer of the current request, if there is one."""
+    return current_customer() if has_request_context() else None
 
 
 def init_cache(app: Flask, config: CacheSection) -> None:

@@ -105,7 +105,7 @@ def contracts_list():
 
 
 @bp.route("/service-contracts/<record_id>")
-@module_page(contracts.ANCHOR_MODULE)
+@module_page(contracts.ANCHOR_MODULE, records=contracts.MODULE)
 def contract(record_id: str):
     """One contract: the CRM's fields where it shows them, else its subject and a note."""
     require_record_id(record_id)

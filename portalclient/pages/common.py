@@ -1,4 +1,4 @@
-"""What every customer page shares: the module guard, Mine/All scope, local search, sorting and
+"""What every customer page shares: the module and record-ownership guard, Mine/All scope, local search, sorting and
 paging (CRM values in the customer's locale live in ``formatting``).
 
 The CRM has no paging, sorting or safe search (PROTOCOL 4.4, 6.1): lists arrive whole, and the
@@ -20,7 +20,8 @@ from portalclient.cache import get_cache
 from portalclient.crm.markup import parse_currency
 from portalclient.crm_access import get_crm
 from portalclient.pages.formatting import ISO_DATE, ISO_DATETIME, init_formatting
-from portalclient.session import login_required
+from portalclient.pages.ownership import require_visible
+from portalclient.session import current_customer, login_required
 
 T = TypeVar("T")
 
@@ -39,13 +40,18 @@ def require_module(module: str) -> None:
         abort(404)
 
 
-def module_page(module: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Decorator: the customer must be logged in and the CRM must enable ``module``."""
+def module_page(module: str, *, records: str | None = None
+                ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorator: the customer must be logged in and the CRM must enable ``module``; a view
+    taking ``record_id`` gets only ids of ``records`` (default ``module``) the customer may see,
+    any other id is refused before the view runs (``ownership``)."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def guarded(*args: Any, **kwargs: Any) -> Any:
             require_module(module)
+            if "record_id" in kwargs:
+                require_visible(current_customer(), records or module, str(kwargs["record_id"]))
             return view(*args, **kwargs)
 
         return login_required(guarded)
