@@ -1,5 +1,6 @@
 """Benchmark the portal: ``python bench/run.py [--workers 2 --threads 8] [--concurrency 1,4,16]
-[--seconds 20] [--server-path URL --logins FILE] [--json FILE]``. See bench/README.md."""
+[--seconds 20] [--scale-workers 1,2,4] [--server-path URL --logins FILE] [--json FILE]``.
+See bench/README.md."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from bench import report  # noqa: E402
 from bench.journey import Customer, LoginFailed, journey_paths  # noqa: E402
 from bench.measure import LevelResult, Probes, run_level, warm_up  # noqa: E402
 from bench.provision import Login, provision_stub, read_logins  # noqa: E402
+from bench.scaleout import (ScalePoint, format_scale_out, measure_portal,  # noqa: E402
+                            scale_point_json)
 from bench.servers import Server, ServerFailed, start_portal, start_stub  # noqa: E402
 
 log = logging.getLogger("bench.run")
@@ -50,7 +53,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--work", type=Path, help="folder for data, config and server logs "
                                                    "(default: a new temporary folder)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--scale-workers", type=worker_counts, default=[1, 2, 4],
+                        help="after the levels: portal sizes (workers, each with --threads "
+                             "threads) run at the highest level, e.g. 1,2,4; 0 skips it")
+    parser.add_argument("--scale-seconds", type=float,
+                        help="duration of each scale-out run (default: --seconds)")
     return parser
+
+
+def worker_counts(text: str) -> list[int]:
+    """'1,2,4' -> [1, 2, 4]; '0' (or '') -> no scale-out runs."""
+    if text.strip() in ("", "0"):
+        return []
+    return concurrency_levels(text)
 
 
 def _log_in_all(customers: list[Customer]) -> None:
@@ -94,10 +109,12 @@ def _logins_and_crm(args: argparse.Namespace, work: Path) -> tuple[list[Login], 
     return logins, start_stub(data_dir, work, args.stub_threads)
 
 
-def _write_json(path: Path, args: argparse.Namespace, results: list[LevelResult]) -> None:
+def _write_json(path: Path, args: argparse.Namespace, results: list[LevelResult],
+                scale: list[ScalePoint]) -> None:
     data = {"workers": args.workers, "threads": args.threads, "seconds": args.seconds,
             "crm": args.server_path or "stub", "php_baseline": report.PHP_BASELINE,
-            "levels": [report.level_json(result) for result in results]}
+            "levels": [report.level_json(result) for result in results],
+            "scale_out": [scale_point_json(point) for point in scale]}
     path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
@@ -111,29 +128,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     log.info("work folder (config, data, server logs): %s", work)
     try:
-        results = _run(args, work)
+        results, scale = _run(args, work)
     except (LoginFailed, ServerFailed) as exc:
         print(f"bench: {exc} (server logs in {work})", file=sys.stderr)
         return 1
     print(report.baseline_text())
     if args.json:
-        _write_json(args.json, args, results)
+        _write_json(args.json, args, results, scale)
     return 0
 
 
-def _run(args: argparse.Namespace, work: Path) -> list[LevelResult]:
+def _run(args: argparse.Namespace, work: Path) -> tuple[list[LevelResult], list[ScalePoint]]:
     """Start the servers, measure, and always stop what was started."""
     logins, stub = _logins_and_crm(args, work)
+    server_path = args.server_path or stub.url
     try:
-        portal = start_portal(args.server_path or stub.url, work, args.workers, args.threads)
+        portal = start_portal(server_path, work, args.workers, args.threads)
         try:
             results = _measure(args, logins, portal, stub)
         finally:
             portal.stop()
+        scale = _scale_out(args, server_path, work, logins, stub)
     finally:
         if stub is not None:
             stub.stop()
-    return results
+    return results, scale
+
+
+def _scale_out(args: argparse.Namespace, server_path: str, work: Path, logins: list[Login],
+               stub: Server | None) -> list[ScalePoint]:
+    """The highest level again on portals of each ``--scale-workers`` size; printed at the end."""
+    seconds = args.scale_seconds or args.seconds
+    needed = logins[:max(args.concurrency)]
+    points = [measure_portal(server_path, work, workers, args.threads, needed, seconds, stub)
+              for workers in args.scale_workers]
+    if points:
+        print(format_scale_out(points), flush=True)
+    return points
 
 
 if __name__ == "__main__":
