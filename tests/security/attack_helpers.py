@@ -93,7 +93,8 @@ def _poison_lists(store: Any) -> None:
 def markup_problems(html_text: str, own_origin: str) -> list[str]:
     """Every way a page lets foreign markup act: scripts, handlers, bad URLs, plugins."""
     tree = lxml.html.fromstring(html_text)
-    problems = [f"<script> {lxml.html.tostring(el)[:80]!r}" for el in tree.iter("script")]
+    problems = [f"<script> {lxml.html.tostring(el)[:80]!r}" for el in tree.iter("script")
+                if not _is_own_script(el, own_origin)]
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
@@ -109,6 +110,13 @@ def markup_problems(html_text: str, own_origin: str) -> list[str]:
     problems += [f"payload image src={el.get('src')!r}" for el in tree.iter("img")
                  if el.get("src") == "x"]  # relative: would pass as same-site
     return problems
+
+
+def _is_own_script(script: Any, own_origin: str) -> bool:
+    """The portal's own script: an empty element loading a file of its /static/ folder."""
+    src = urljoin(own_origin + "/", script.get("src") or "")
+    return (not (script.text or "").strip() and src.startswith(own_origin + "/static/")
+            and src.endswith(".js") and "?" not in src)
 
 
 def _is_own(url: str, own_origin: str, tag: str) -> bool:

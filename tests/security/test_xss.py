@@ -159,3 +159,21 @@ def test_rich_faq_answer_keeps_only_the_allow_list(poisoned, pages):
     assert attributes <= {"class", "href", "rel", "src"}, attributes
     assert "XSS-rich bold" in answer.text_content()
     assert "cell" in answer.text_content() and "alert" not in answer.text_content()
+
+
+REFLECTING_PAGES = ["/tickets", "/faq", "/documents", "/invoices", "/products", "/login",
+                    "/forgot-password", "/tickets/new", "/nowhere"]
+
+
+@pytest.mark.parametrize("path", REFLECTING_PAGES)
+def test_query_arguments_are_never_reflected_as_markup(poisoned, path):
+    stub, portal = poisoned
+    arguments = {name: VECTOR for name in ("q", "sort", "dir", "page", "scope", "next", "lang",
+                                           "project", "ticket", "status")}
+    with requests.Session() as browser:
+        browser.headers["Accept-Language"] = "en"
+        if path not in ("/login", "/forgot-password"):
+            log_in_as(stub, browser, portal, "alice@acme.example")
+        response = browser.get(f"{portal}{path}", params=arguments)
+    assert response.status_code < 500
+    assert markup_problems(response.text, portal) == []
