@@ -11,9 +11,10 @@ from portalclient.cache import get_cache
 from portalclient.crm.models import Cell
 from portalclient.crm_access import get_crm
 from portalclient.home import register_module_page
+from portalclient.pages import customer_lists as lists
 from portalclient.pages.common import (Scope, SortOrder, list_scope, matches, module_page,
                                        paginate, search_query, sort_order, sorted_by)
-from portalclient.pages.projects_sections import (load_sections, percent_of, percent_text,
+from portalclient.pages.projects_sections import (load_project, percent_of, percent_text,
                                                   project_name)
 from portalclient.session import current_customer
 
@@ -38,9 +39,10 @@ def _progress_helpers() -> dict[str, object]:
 @bp.route("/projects")
 @module_page(MODULE)
 def index():
-    """The customer's (or organization's) projects, searched, sorted and paged locally."""
+    """The customer's (or organization's) projects, searched, sorted and paged locally (the
+    customer's cached list: the ownership check of the detail pages reads the same one)."""
     scope = project_scope()
-    table = get_crm().records(current_customer(), MODULE, only_mine=scope.only_mine)
+    table = lists.records(current_customer(), MODULE, only_mine=scope.only_mine)
     query = search_query()
     rows = [row for row in table.rows if matches(query, (cell.text for cell in row))]
     order = sort_order([str(index) for index in range(len(table.columns))])
@@ -70,10 +72,8 @@ def sorted_rows(rows: Sequence[tuple[Cell, ...]], order: SortOrder) -> list[tupl
 @module_page(MODULE)
 def detail(record_id: int):
     """One project in the CRM's blocks, then its tasks, milestones, tickets and documents."""
-    crm, session, project_id = get_crm(), current_customer(), str(record_id)
-    # First: get_details is the CRM's ownership check; the section calls have none.
-    project = crm.record(session, MODULE, project_id)
-    sections = load_sections(crm, session, project_id)
+    project_id = str(record_id)
+    project, sections = load_project(get_crm(), get_cache(), current_customer(), project_id)
     return render_template("projects/detail.html", project=project, sections=sections,
                            name=project_name(project), new_ticket_url=new_ticket_url(project_id))
 

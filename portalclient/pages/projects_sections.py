@@ -1,7 +1,8 @@
 """A project's detail page beyond its own fields: tasks, milestones, tickets, documents, progress.
 
 Each section comes from its own CRM call, and none of those calls checks that the project is the
-customer's (PROTOCOL 6.4): ``load_sections`` may only run after ``crm.record`` accepted the id.
+customer's (PROTOCOL 6.4): ``load_project`` asks for them together with ``crm.record`` and uses
+them only when it accepted the id.
 ProjectTask, ProjectMilestone, HelpDesk and Documents are portal tabs of their own, so a tab the
 CRM has switched off hides its section instead of failing the page.
 """
@@ -13,15 +14,15 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from flask_babel import format_percent
-
-from portalclient.cache import get_cache
+from portalclient.cache import PortalCache
 from portalclient.crm.client import CrmClient
 from portalclient.crm.errors import ModuleInactive
 from portalclient.crm.models import CrmSession, RecordDetail, RecordTable
+from portalclient.pages.formatting import format_share
 
 log = logging.getLogger(__name__)
 
+PROJECT = "Project"
 _PERCENT = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*%\s*$")
 
 
@@ -35,33 +36,55 @@ class ProjectSections:
     documents: RecordTable | None
 
 
-def load_sections(crm: CrmClient, session: CrmSession, project_id: str) -> ProjectSections:
-    """Tasks, milestones, tickets and documents of a project the CRM already let us read."""
-    active = get_cache().modules(crm)
-
-    def section(module: str, load: Callable[[], RecordTable]) -> RecordTable | None:
-        return _optional_section(active, module, load)
-
-    return ProjectSections(
-        tasks=section("ProjectTask",
-                      lambda: crm.project_components(session, project_id, "ProjectTask")),
-        milestones=section("ProjectMilestone",
-                           lambda: crm.project_components(session, project_id,
-                                                          "ProjectMilestone")),
-        tickets=section("HelpDesk", lambda: crm.project_tickets(session, project_id)),
-        documents=section("Documents", lambda: crm.documents_of(session, project_id)))
+#: The sections in ``ProjectSections`` order: (module, the CRM call loading it).
+_LOADERS: tuple[tuple[str, Callable[[CrmClient, CrmSession, str], RecordTable]], ...] = (
+    ("ProjectTask", lambda crm, session, project_id: crm.project_components(
+        session, project_id, "ProjectTask", probe=False)),
+    ("ProjectMilestone", lambda crm, session, project_id: crm.project_components(
+        session, project_id, "ProjectMilestone", probe=False)),
+    ("HelpDesk", lambda crm, session, project_id: crm.project_tickets(
+        session, project_id, probe=False)),
+    ("Documents", lambda crm, session, project_id: crm.documents_of(
+        session, project_id, probe=False)),
+)
 
 
-def _optional_section(active: tuple[str, ...], module: str,
-                      load: Callable[[], RecordTable]) -> RecordTable | None:
-    """``load()`` unless ``module`` is off (per the module list, or the CRM's answer)."""
-    if module not in active:
-        return None
-    try:
-        return load()
-    except ModuleInactive:  # switched off since the module list was cached
-        log.info("project section %s hidden: the CRM says the module is inactive", module)
-        return None
+def load_project(crm: CrmClient, cache: PortalCache, session: CrmSession,
+                 project_id: str) -> tuple[RecordDetail, ProjectSections]:
+    """The project's details and its sections, asked for together.
+
+    get_details is the CRM's ownership check and the section calls have none (PROTOCOL 6.4):
+    it goes first in ``together``, so its refusal is raised before any section is used, and
+    nothing is returned until every call has answered. The sections are lists, cached for the
+    customer's CRM session like their other lists (dropped when they write); the details are
+    always asked for. No section probes the session on an empty answer: get_details does.
+    """
+    active = cache.modules(crm)
+    calls = [lambda: crm.record(session, PROJECT, project_id)]
+    calls += [_section_call(crm, cache, session, project_id, module, load)
+              for module, load in _LOADERS]
+    project, *sections = crm.together(*calls)
+    shown = [table if module in active else None
+             for (module, _load), table in zip(_LOADERS, sections)]
+    return project, ProjectSections(*shown)
+
+
+def _section_call(crm: CrmClient, cache: PortalCache, session: CrmSession, project_id: str,
+                  module: str, load: Callable[[CrmClient, CrmSession, str], RecordTable]
+                  ) -> Callable[[], RecordTable | None]:
+    """A context-free call loading one section (None when its tab is off)."""
+    if module not in cache.modules(crm):
+        return lambda: None
+
+    def section() -> RecordTable | None:
+        try:
+            return cache.for_customer(session, "project-section", project_id, module,
+                                      compute=lambda: load(crm, session, project_id))
+        except ModuleInactive:  # switched off since the module list was cached
+            log.info("project section %s hidden: the CRM says the module is inactive", module)
+            return None
+
+    return section
 
 
 def project_name(detail: RecordDetail) -> str:
@@ -80,5 +103,5 @@ def percent_of(text: str) -> int | None:
 
 
 def percent_text(value: int) -> str:
-    """A percentage in the customer's locale ('40%', '40 %', '٪۴۰')."""
-    return format_percent(value / 100)
+    """A percentage in the customer's locale and digits ('40%', '40 %', '۴۰٪')."""
+    return format_share(value / 100)
