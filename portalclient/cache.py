@@ -46,6 +46,10 @@ class LockedCache:
         self._store(key, value)
         return value
 
+    def put(self, key: Hashable, value: Any) -> None:
+        """Keep ``value`` for ``key``, replacing what was there."""
+        self._store(key, value)
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
@@ -116,6 +120,13 @@ class PortalCache:
                      compute: Callable[[], T]) -> T:
         """A short-lived answer for one customer's CRM session (see ``customer_key``)."""
         return self.customer_cache.get_or_compute((*customer_key(customer), *key), compute)
+
+    def renew_for_customer(self, customer: CrmSession | str, *key: Hashable,
+                           compute: Callable[[], T]) -> T:
+        """``compute()`` now, kept for the customer's session in place of any older answer."""
+        value = compute()
+        self.customer_cache.put((*customer_key(customer), *key), value)
+        return value
 
     def forget_customer(self, contact_id: str) -> None:
         """Drop a customer's cached answers (after they changed something in the CRM)."""

@@ -20,6 +20,7 @@ from portalclient.config import portal_config
 from portalclient.crm.errors import CrmError
 from portalclient.crm.models import CrmSession, TicketList, TicketRow
 from portalclient.crm_access import get_crm
+from portalclient.pages import customer_lists
 from portalclient.pages.common import Scope, SortOrder, list_scope
 from portalclient.pages.links import DETAIL_ENDPOINTS
 from portalclient.pages.ticket_list import (cell_text, is_closed, picklist_column, sorted_rows,
@@ -88,7 +89,7 @@ def index():
     scope = Scope(False, "mine")
     if TICKETS_MODULE in modules:
         scope = list_scope(TICKETS_MODULE)
-        tickets = get_crm().tickets(crm_session, only_mine=scope.only_mine)
+        tickets = customer_lists.tickets(crm_session, only_mine=scope.only_mine, renew=True)
     rows = home_tickets(tickets, crm_session) if tickets.rows else []
     return render_template(
         "home/index.html", user_name=contact_name(tickets, crm_session),

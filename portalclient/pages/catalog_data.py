@@ -1,7 +1,7 @@
 """The customer's lists from the CRM, cached per customer for the pages of sales and catalog.
 
 Lists arrive whole and are paged, sorted and searched locally, so one short-lived copy per
-customer (``PortalCache.for_customer``: the key starts with the contact id) serves every page
+customer session (``customer_lists``: the key starts with the contact and CRM session) serves every page
 of a list and the detail pages that need a value only the list has (an invoice's total). Nothing
 here is ever shared between customers.
 """
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portalclient.cache import get_cache
 from portalclient.crm.models import Cell, RecordTable
-from portalclient.crm_access import get_crm
+from portalclient.pages import customer_lists
 from portalclient.pages.catalog_tables import (currency_symbol, linked_text, row_of,
                                               total_cell)
 from portalclient.session import current_customer
@@ -22,31 +21,20 @@ ITEM_MODULES = ("Products", "Services")
 
 
 def customer_records(module: str, *, only_mine: bool) -> RecordTable:
-    """get_list_values of ``module`` for the logged-in customer (cached briefly)."""
-    session = current_customer()
-    return get_cache().for_customer(
-        session.contact_id, "records", module, only_mine,
-        compute=lambda: get_crm().records(session, module, only_mine=only_mine))
+    """get_list_values of ``module`` for the logged-in customer (``customer_lists``)."""
+    return customer_lists.records(current_customer(), module, only_mine=only_mine)
 
 
 def customer_item_blocks(module: str, *, only_mine: bool) -> tuple[RecordTable, ...]:
     """The product or service blocks (related / on quotes / on invoices) of the customer."""
     if module not in ITEM_MODULES:
         raise ValueError(f"not a product/service module: {module!r}")
-    session = current_customer()
-    crm = get_crm()
-    fetch = crm.product_tables if module == "Products" else crm.service_tables
-    return get_cache().for_customer(
-        session.contact_id, "items", module, only_mine,
-        compute=lambda: fetch(session, only_mine=only_mine))
+    return customer_lists.item_blocks(current_customer(), module, only_mine=only_mine)
 
 
 def customer_contracts() -> tuple[tuple[str, str], ...]:
     """(id, subject) of the service contracts the CRM offers the customer (get_combo_values)."""
-    session = current_customer()
-    return get_cache().for_customer(
-        session.contact_id, "service_contracts",
-        compute=lambda: get_crm().ticket_form_options(session).service_contracts)
+    return customer_lists.contracts(current_customer())
 
 
 @dataclass(frozen=True)

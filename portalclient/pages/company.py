@@ -29,7 +29,7 @@ def index():
     """The customer's contact card, then the colleagues the CRM shows, searched and paged."""
     crm, session = get_crm(), current_customer()
     me = crm.record(session, CONTACTS, session.contact_id)
-    table = visible_contacts(crm, session)
+    table = visible_contacts(session)
     query = search_query()
     colleagues = [row for row in colleague_rows(table, session.contact_id)
                   if matches(query, (cell.text for cell in row))]
@@ -45,7 +45,7 @@ def contact(record_id: int):
     """One contact as the CRM shows it (the CRM refuses contacts the customer may not see)."""
     crm, session, contact_id = get_crm(), current_customer(), str(record_id)
     detail = crm.record(session, CONTACTS, contact_id)
-    name = contact_name(visible_contacts(crm, session), contact_id)
+    name = contact_name(visible_contacts(session), contact_id)
     is_me = contact_id == session.contact_id
     heading = _("My contact details") if is_me else name or _("Contact")
     return render_template("company/contact.html", contact=filled(detail), heading=heading,
@@ -56,7 +56,7 @@ def contact(record_id: int):
 @module_page(ACCOUNTS)
 def my_account():
     """The customer's own organization, or an empty state for a contact without one."""
-    account_id = own_account_id(get_crm(), current_customer())
+    account_id = own_account_id(current_customer())
     if account_id is None:
         return render_template("company/account.html", account=None, name="")
     return account_page(account_id)

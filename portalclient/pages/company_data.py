@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from portalclient.cache import get_cache
-from portalclient.crm.client import CrmClient
 from portalclient.crm.models import Block, Cell, CrmSession, RecordDetail, RecordTable
+from portalclient.pages import customer_lists
 
 CONTACTS = "Contacts"
 ACCOUNTS = "Accounts"
@@ -19,17 +18,14 @@ ACCOUNTS = "Accounts"
 Row = tuple[Cell, ...]
 
 
-def visible_contacts(crm: CrmClient, session: CrmSession) -> RecordTable:
-    """The contacts the CRM shows this customer (themselves included), briefly cached."""
-    return get_cache().for_customer(
-        session.contact_id, CONTACTS, "list",
-        compute=lambda: crm.records(session, CONTACTS, only_mine=False))
+def visible_contacts(session: CrmSession) -> RecordTable:
+    """The contacts the CRM shows this customer (themselves included), cached per session."""
+    return customer_lists.records(session, CONTACTS, only_mine=False)
 
 
-def own_account_id(crm: CrmClient, session: CrmSession) -> str | None:
+def own_account_id(session: CrmSession) -> str | None:
     """The customer's organization id (None without one), cached for this customer only."""
-    return get_cache().for_customer(session.contact_id, ACCOUNTS, "id",
-                                    compute=lambda: crm.account_id(session.contact_id))
+    return customer_lists.account_id(session)
 
 
 def contact_of(row: Row) -> str | None:

@@ -30,8 +30,11 @@ SCOPELESS_MODULES = frozenset({"Assets"})
 Row = Sequence[Cell]
 
 
-def _cached(session: CrmSession, *key, compute):
-    return get_cache().for_customer(session, "lists", *key, compute=compute)
+def _cached(session: CrmSession, *key, compute, renew: bool = False):
+    """The list under ``key`` for this CRM session; ``renew`` asks the CRM again."""
+    cache = get_cache()
+    keep = cache.renew_for_customer if renew else cache.for_customer
+    return keep(session, "lists", *key, compute=compute)
 
 
 def _shows_all(module: str) -> bool:
@@ -59,17 +62,18 @@ def rows_of_contact(rows: Sequence[Row], column: int, contact_id: str) -> list[i
             and row[column].ref.module == CONTACTS and row[column].ref.record_id == contact_id]
 
 
-def tickets(session: CrmSession, *, only_mine: bool) -> TicketList:
-    """get_tickets_list in the customer's scope: Mine cut locally where possible."""
+def tickets(session: CrmSession, *, only_mine: bool, renew: bool = False) -> TicketList:
+    """get_tickets_list in the customer's scope: Mine cut locally where possible; ``renew``
+    asks the CRM again (the landing page does: it also tells a dead CRM session at once)."""
     crm = get_crm()
-    widest = _cached(session, HELPDESK, "all",
+    widest = _cached(session, HELPDESK, "all", renew=renew,
                      compute=lambda: crm.tickets(session, only_mine=False))
     if not only_mine or not _shows_all(HELPDESK) or not widest.rows:
         return widest
     cells = [row.cells for row in widest.rows]
     column = contact_column(cells)
     if column is None:
-        return _cached(session, HELPDESK, "mine",
+        return _cached(session, HELPDESK, "mine", renew=renew,
                        compute=lambda: crm.tickets(session, only_mine=True))
     mine = rows_of_contact(cells, column, session.contact_id)
     return TicketList(widest.columns, tuple(widest.rows[i] for i in mine))

@@ -8,10 +8,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portalclient.cache import get_cache
 from portalclient.crm.models import FileUnavailable, RecordTable
 from portalclient.crm_access import get_crm
 from portalclient.home import register_module_page
+from portalclient.pages import customer_lists
 from portalclient.pages import documents_rows as rows
 from portalclient.pages import documents_upload as uploads
 from portalclient.pages.common import (list_scope, matches, module_page, paginate, require_module,
@@ -40,11 +40,8 @@ def checked_id(record_id: str) -> str:
 
 
 def document_table(only_mine: bool) -> RecordTable:
-    """The customer's Documents list (cached briefly per customer and scope)."""
-    crm_session = current_customer()
-    return get_cache().for_customer(
-        crm_session.contact_id, DOCUMENTS, only_mine,
-        compute=lambda: get_crm().records(crm_session, DOCUMENTS, only_mine=only_mine))
+    """The customer's Documents list (cached per CRM session, ``customer_lists``)."""
+    return customer_lists.records(current_customer(), DOCUMENTS, only_mine=only_mine)
 
 
 @bp.route("/documents")

@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from portalclient.cache import get_cache
 from portalclient.crm.models import CrmSession, TicketRow
 from portalclient.crm_access import get_crm
+from portalclient.pages import customer_lists
 from portalclient.pages.files import UploadRejected, read_uploads
 from portalclient.session import current_customer
 
@@ -27,7 +28,7 @@ TICKET_FIELD = "ticket_id"
 
 def open_tickets(crm_session: CrmSession) -> list[TicketRow]:
     """The customer's own tickets that are still open (the ones a file may be added to)."""
-    ticket_list = get_crm().tickets(crm_session, only_mine=True)
+    ticket_list = customer_lists.tickets(crm_session, only_mine=True)
     return [row for row in ticket_list.rows if not row.is_closed]
 
 

@@ -30,6 +30,8 @@ FAQ = "Faq"
 DOCUMENTS = "Documents"
 PROJECT = "Project"
 SERVICE_CONTRACTS = "ServiceContracts"
+#: Modules without a CRM record check: a record not in the portal's lists is simply not found.
+LISTED_ONLY = frozenset({FAQ, SERVICE_CONTRACTS})
 
 Row = Sequence[Cell]
 
@@ -136,10 +138,11 @@ def is_visible(session: CrmSession, module: str, record_id: str) -> bool:
 
 
 def require_visible(session: CrmSession, module: str, record_id: str) -> None:
-    """404 for a malformed id; 403 for any other id the customer may not open, whether the
-    record exists or not (the CRM's answer for both), so ids cannot be probed."""
+    """Refuse a record the customer may not open with the answer a missing one gets, so ids
+    cannot be probed: 404 for a malformed id and for modules the portal knows only from its
+    lists (FAQs, contracts), else 403, which is what the CRM answers for both (PROTOCOL 4.20)."""
     if not is_record_id(record_id):
         abort(404)
     if not is_visible(session, module, record_id):
         log.info("contact %s refused %s record %s", session.contact_id, module, record_id)
-        abort(403)
+        abort(404 if module in LISTED_ONLY else 403)

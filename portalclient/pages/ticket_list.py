@@ -22,6 +22,7 @@ from flask import request
 from portalclient.cache import get_cache
 from portalclient.crm.models import CrmSession, TicketList, TicketRow
 from portalclient.crm_access import get_crm
+from portalclient.pages import customer_lists
 from portalclient.pages.common import (Scope, SortOrder, list_scope, matches, search_query,
                                        sort_key, sort_order)
 
@@ -127,7 +128,7 @@ class Listing:
 def load_listing(session: CrmSession) -> Listing:
     """The CRM's tickets in the requested scope, tab, filters, search and sort order."""
     scope = list_scope(HELPDESK)
-    tickets = get_crm().tickets(session, only_mine=scope.only_mine)
+    tickets = customer_lists.tickets(session, only_mine=scope.only_mine)
     filters = offered_filters(tickets, ticket_picklists(session), request.args)
     status_column = column_of(filters, "status")
     state = requested_state(filters) if status_column is not None else "all"  # no tabs then
