@@ -19,6 +19,7 @@ from typing import Callable, Sequence
 from crm_stub import admin_actions as actions
 from crm_stub import mail
 from crm_stub.context import utc_now
+from crm_stub.operations.visibility import AUTHORIZATION_MODES, AUTHORIZATION_PREF, LAX, STRICT
 from crm_stub.store import DB_NAME, Store
 
 log = logging.getLogger(__name__)
@@ -152,6 +153,15 @@ def _assignee_set(store: Store, args: argparse.Namespace) -> str:
     return f"portal tickets are now assigned to {kind} {name} (id {owner_id})"
 
 
+def _authorization(store: Store, args: argparse.Namespace) -> str:
+    if args.mode is not None:
+        actions.set_authorization(store, args.mode)
+    mode = store.pref(AUTHORIZATION_PREF, STRICT)
+    meaning = ("record operations answer for any record id, as a real berliCRM does on"
+               " several (PROTOCOL 6.4)" if mode == LAX else "every record id is checked")
+    return f"authorization {mode}: {meaning}"
+
+
 def _common() -> argparse.ArgumentParser:
     """Options every admin command takes: the stub's data directory."""
     parent = argparse.ArgumentParser(add_help=False)
@@ -218,6 +228,11 @@ def _register_settings(subparsers, common: argparse.ArgumentParser) -> None:
         leaf.add_argument("field")
     _leaf(fields, "list", _fields_list, "list a module's portal fields", common).add_argument(
         "module")
+    authorization = _leaf(subparsers, "authorization", _authorization,
+                          "record ownership checks: strict, or lax like a real berliCRM",
+                          common)
+    authorization.add_argument("mode", nargs="?", choices=AUTHORIZATION_MODES,
+                               help="omit to show the current mode")
     assignee = _group(subparsers, "assignee", "default owner of portal tickets")
     _leaf(assignee, "set", _assignee_set, "set the default assignee (CRM user or group)",
           common).add_argument("name", help="user name, user full name or group name")

@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 
 from crm_stub import mail
 from crm_stub.set_password import WELCOME_LINK_LIFETIME, issue_token, link_for, void_links
+from crm_stub.operations.visibility import AUTHORIZATION_MODES, AUTHORIZATION_PREF
 from crm_stub.store import Store, full_name
 
 log = logging.getLogger(__name__)
@@ -295,3 +296,13 @@ def set_default_assignee(store: Store, name: str) -> tuple[int, str, str]:
     store.execute("INSERT INTO portal_prefs(key, value) VALUES ('defaultassignee', ?)"
                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(owner_id),))
     return owner_id, kind, label
+
+
+def set_authorization(store: Store, mode: str) -> str:
+    """Record checks: 'strict' (the stub's default) or 'lax' (a real berliCRM's worst case)."""
+    if mode not in AUTHORIZATION_MODES:
+        raise AdminError(f"unknown authorization mode {mode!r}; known: strict, lax")
+    store.execute("INSERT INTO portal_prefs(key, value) VALUES (?, ?)"
+                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                  (AUTHORIZATION_PREF, mode))
+    return mode

@@ -176,7 +176,7 @@ def may_see_contract(ctx: StubContext, contact_id: Any, contract_id: Any) -> boo
         return False
     related = ctx.store.scalar("SELECT related_to FROM service_contracts WHERE id = ?",
                                (contract,))
-    return related in vis.entity_set(ctx, contact, "HelpDesk")
+    return vis.is_lax(ctx) or related in vis.entity_set(ctx, contact, "HelpDesk")
 
 
 def contract_details(ctx: StubContext, contract_id: Any, contact_id: Any,
