@@ -37,7 +37,6 @@ PHP_NSMAP = {"SOAP-ENV": SOAP_ENV, "xsd": XSD, "xsi": XSI, "SOAP-ENC": SOAP_ENC}
 BINDING = "{urn:portalclient:customerportal}customerportalBinding"
 CONTENT_TYPE = "text/xml; charset=UTF-8"
 USER_AGENT = "portalclient (NuSOAP-compatible customer portal client)"
-_CHUNK = 64 * 1024
 
 
 class ResponseTooLarge(MalformedResponse):
@@ -141,18 +140,25 @@ class CrmTransport(zeep.Transport):
 
 
 def _read_capped(response: requests.Response, max_bytes: int, operation: str) -> bytes:
-    """Read the body in chunks, refusing (and dropping the connection) beyond ``max_bytes``."""
+    """Read the body, refusing (and dropping the connection) beyond ``max_bytes``.
+
+    One read of at most ``max_bytes + 1`` decoded bytes from urllib3: the same cap as reading
+    in chunks, without requests' chunk generator (a tenth of a call's CPU on small answers).
+    """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise ResponseTooLarge(f"answer of {declared} bytes exceeds {max_bytes}",
                                operation=operation)
-    chunks, total = [], 0
-    for chunk in response.iter_content(_CHUNK):
-        total += len(chunk)
-        if total > max_bytes:
-            raise ResponseTooLarge(f"answer exceeds {max_bytes} bytes", operation=operation)
-        chunks.append(chunk)
-    return b"".join(chunks)
+    try:
+        content = response.raw.read(max_bytes + 1, decode_content=True)
+    except urllib3.exceptions.ReadTimeoutError as exc:
+        raise CrmTimeout("the CRM stopped answering mid-response", operation=operation) from exc
+    except urllib3.exceptions.HTTPError as exc:  # protocol, decoding and connection failures
+        raise CrmUnavailable(f"the CRM's answer broke off: {type(exc).__name__}",
+                             operation=operation) from exc
+    if len(content) > max_bytes:
+        raise ResponseTooLarge(f"answer exceeds {max_bytes} bytes", operation=operation)
+    return content
 
 
 def _connection_error(exc: requests.RequestException, operation: str) -> CrmError:
