@@ -23,6 +23,7 @@ PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
 
 def fresh_extraction(root: Path) -> Catalog:
     """The messages a ``pybabel extract`` with babel.cfg would find right now."""
+    root = root.resolve()
     with (root / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
     catalog = Catalog()
