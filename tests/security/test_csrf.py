@@ -152,8 +152,6 @@ def test_get_never_changes_state(stub_crm, alice_and_bob, path):
     assert changed_tables(before, store_state(stub_crm.store)) == set()
 
 
-@pytest.mark.xfail(strict=True, reason="errors.py (helper E): _http_error drops the exception's "
-                   "headers, so a 405 has no Allow header (RFC 9110 15.5.6 requires it)")
 def test_method_not_allowed_names_the_allowed_method(alice_r):
     response = alice_r.get(f"/tickets/{TT1}/close", allow_redirects=False)
     assert response.status_code == 405
