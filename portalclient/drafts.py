@@ -132,7 +132,10 @@ def may_have_arrived(submission: Submission | None) -> bool:
 
 @contextlib.contextmanager
 def writing(submission: Submission | None) -> Iterator[None]:
-    """Around the CRM write: a failure other than a refusal may have written; remember that."""
+    """Around the CRM write: a failure other than a refusal may have written; remember that.
+
+    The customer's cached answers are kept (the form is shown again from them); a retry that
+    finds the record forgets them, like a successful write."""
     try:
         yield
     except REFUSALS:

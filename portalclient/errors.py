@@ -36,8 +36,15 @@ MESSAGES = {
                                          "use. Please try again later.")),
     503: (_l("Support system not reachable"), _l("The support system is not reachable right "
                                                  "now. Please try again in a few minutes.")),
-    504: (_l("Support system too slow"), _l("The support system did not answer in time. "
-                                            "Please try again in a few minutes.")),
+}
+#: What a 503 says, by how the CRM failed (the heading stays "not reachable").
+CRM_FAILURE_DETAILS = {
+    CrmTimeout: _l("The support system did not answer in time. Please try again in a few "
+                   "minutes."),
+    CrmHttpError: _l("The support system answered with an error. Please try again in a few "
+                     "minutes."),
+    MalformedResponse: _l("The support system gave an answer we could not use. Please try "
+                          "again in a few minutes."),
 }
 #: A form whose sending failed, shown again with everything typed.
 FORM_KEPT = _l("The support system did not answer; nothing you wrote is lost. Send it again "
@@ -49,11 +56,12 @@ SESSION_ENDED_KEPT = _l("Your session has ended, possibly because you logged in 
                         "form, and this browser fills in what you typed.")
 
 
-def render_error(status: int):
+def render_error(status: int, message: object = None, headers: Any = None):
     """The error page for ``status`` (falls back to the 500 wording for unknown statuses)."""
-    title, message = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title, message=message,
-                           retry_url=_retry_url(status), resend=None), status
+    title, default = MESSAGES.get(status, MESSAGES[500])
+    body = render_template("errors/error.html", status=status, title=title,
+                           message=message or default, retry_url=_retry_url(status), resend=None)
+    return body, status, headers or {}
 
 
 def _retry_url(status: int) -> str | None:
@@ -64,12 +72,15 @@ def _retry_url(status: int) -> str | None:
 
 
 def crm_failure_status(exc: CrmError) -> int:
-    """The status a CRM failure is shown with: slow 504, unusable answer 502, unreachable 503."""
-    if isinstance(exc, CrmTimeout):
-        return 504
-    if isinstance(exc, (CrmHttpError, MalformedResponse)) or not isinstance(exc, CrmUnavailable):
-        return 502
-    return 503
+    """503 when the CRM is unreachable, slow or garbled (try again later); 502 for an answer
+    that is valid SOAP but wrong (a fault, an unexpected shape)."""
+    return 503 if isinstance(exc, CrmUnavailable) else 502
+
+
+def crm_failure_message(exc: CrmError) -> object:
+    """The explanation for this kind of CRM failure (None: the status's own wording)."""
+    return next((text for kind, text in CRM_FAILURE_DETAILS.items() if isinstance(exc, kind)),
+                None)
 
 
 def form_failed_message(files_chosen: bool) -> str:
@@ -106,7 +117,10 @@ def send_keeping_typed(send: Callable[[], Any], show_again: Callable[[str], Any]
 
 
 def _http_error(exc: HTTPException):
-    return render_error(exc.code or 500)
+    """The page for an HTTP error, keeping its headers but the type (a 405's Allow)."""
+    headers = [(name, value) for name, value in exc.get_headers()
+               if name.lower() != "content-type"]
+    return render_error(exc.code or 500, headers=headers)
 
 
 def _internal_error(exc: InternalServerError):
@@ -120,7 +134,7 @@ def _crm_failed(exc: CrmError):
     log.warning("CRM failed (%s) during %s: %s", status, exc.operation or "a call", exc)
     resend = resend_form()
     if resend is None:
-        return render_error(status)
+        return render_error(status, crm_failure_message(exc))
     title = MESSAGES[503][0]
     return render_template("errors/error.html", status=503, title=title,
                            message=form_failed_message(files_chosen()),

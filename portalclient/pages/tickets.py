@@ -141,6 +141,7 @@ def _send_ticket(session: CrmSession, values: dict, submission: Submission | Non
     if may_have_arrived(submission):
         found = find_sent_ticket(session, values, submission.baseline)
     if found is not None:
+        get_cache().forget_customer(session.contact_id)
         flash(str(FOUND_SENT), "info")
         return _sent(submission, url_for(".detail", record_id=found), NEW_DRAFT)
     with writing(submission):
@@ -241,6 +242,7 @@ def _send_comment(session: CrmSession, ticket: TicketState, text: str,
     if may_have_arrived(submission) and found_among_new(
             [item.text for item in crm.ticket_comments(session, ticket.record_id)],
             submission.baseline, text):
+        get_cache().forget_customer(session.contact_id)
         flash(str(FOUND_SENT), "info")
         return _sent(submission, url, comment_draft(ticket.record_id))
     with writing(submission):

@@ -3,17 +3,34 @@ form is filled in from the browser's draft, one click sends it, and exactly one 
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import pytest
 import requests
 from playwright.sync_api import expect
 
+import crm_stub
+from portalclient import create_app
 from tests.browser import journey
-from tests.browser.harness import Servers, Tab
+from tests.browser.harness import Servers, Tab, portal_overrides
 from tests.integration.conftest import login
+from tests.servers import serve_wsgi
 
 pytestmark = pytest.mark.browser
 
 RESTORED = "What you typed before has been filled in again."
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
+    """A stub CRM and portal of this module's own: the tickets made here and the sessions
+    ended here stay out of the shared servers of the customer journey."""
+    tmp = tmp_path_factory.mktemp("drafts")
+    crm_app = crm_stub.create_app(tmp / "crm")
+    with serve_wsgi(crm_app) as crm_url:
+        crm_app.extensions["crm_stub"].base_url = crm_url
+        with serve_wsgi(create_app(overrides=portal_overrides(crm_url, tmp))) as portal_url:
+            yield Servers(portal_url, crm_url, crm_app.extensions["crm_stub"].store)
 
 
 def log_in_elsewhere(servers: Servers) -> None:

@@ -18,25 +18,16 @@ FORM_KEPT = ("The support system did not answer; nothing you wrote is lost. "
 ALREADY_SENT = "This was already sent, so it was not sent again."
 FOUND_SENT = ("What you sent had reached the support system before the answer was lost, so it "
               "was not sent a second time.")
-#: The customer's view of a failing page view: status and message, per fault.
-PAGE_FAULTS = {
-    "down": (503, "The support system is not reachable right now. Please try again in a few "
-                  "minutes."),
-    "delay": (504, "The support system did not answer in time. Please try again in a few "
-                   "minutes."),
-    "drop": (503, "The support system is not reachable right now. Please try again in a few "
-                  "minutes."),
-    "truncate": (503, "The support system is not reachable right now. Please try again in a "
-                      "few minutes."),
-    "http500": (502, "The support system gave an answer we could not use. Please try again "
-                     "later."),
-    "empty200": (502, "The support system gave an answer we could not use. Please try again "
-                      "later."),
-    "garbage": (502, "The support system gave an answer we could not use. Please try again "
-                     "later."),
-    "half_xml": (502, "The support system gave an answer we could not use. Please try again "
-                      "later."),
-}
+UNREACHABLE = ("The support system is not reachable right now. Please try again in a few "
+               "minutes.")
+SLOW_ANSWER = "The support system did not answer in time. Please try again in a few minutes."
+UNUSABLE = ("The support system gave an answer we could not use. Please try again in a few "
+            "minutes.")
+#: The customer's view of a failing page view, per fault: always 503 (try again later), with
+#: an explanation of what went wrong.
+PAGE_FAULTS = {"down": UNREACHABLE, "drop": UNREACHABLE, "truncate": UNREACHABLE,
+               "delay": SLOW_ANSWER, "http500": UNUSABLE, "empty200": UNUSABLE,
+               "garbage": UNUSABLE, "half_xml": UNUSABLE}
 
 
 def break_crm(proxy: FaultProxy, fault: str, **options: Any) -> None:

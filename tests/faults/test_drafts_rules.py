@@ -1,5 +1,5 @@
 """The rules behind drafts and retries, without servers: which comments count as new since the
-form was shown, and which status each kind of CRM failure gets."""
+form was shown, and which status and explanation each kind of CRM failure gets."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from portalclient.crm.errors import (CrmError, CrmHttpError, CrmTimeout, CrmUnavailable,
                                      MalformedResponse, UnexpectedResponse)
 from portalclient.drafts import found_among_new, same_text
-from portalclient.errors import crm_failure_status
+from portalclient.crm.transport import ResponseTooLarge
+from portalclient.errors import crm_failure_message, crm_failure_status
 
 
 def test_only_comments_added_since_the_form_was_shown_count():
@@ -25,13 +26,16 @@ def test_line_breaks_and_spaces_do_not_make_a_comment_different():
     assert not same_text("Line one", "Line one two")
 
 
-@pytest.mark.parametrize("exc, status", [
-    (CrmTimeout("slow"), 504),
-    (CrmHttpError("500", status=500), 502),
-    (MalformedResponse("garbage"), 502),
-    (UnexpectedResponse("odd shape"), 502),
-    (CrmUnavailable("refused"), 503),
-    (CrmError("other"), 502),
+@pytest.mark.parametrize("exc, status, message", [
+    (CrmTimeout("slow"), 503, "The support system did not answer in time."),
+    (CrmHttpError("500", status=500), 503, "The support system answered with an error."),
+    (MalformedResponse("garbage"), 503, "The support system gave an answer we could not use."),
+    (ResponseTooLarge("huge"), 503, "The support system gave an answer we could not use."),
+    (CrmUnavailable("refused"), 503, None),
+    (UnexpectedResponse("odd shape"), 502, None),
+    (CrmError("other"), 502, None),
 ])
-def test_each_crm_failure_has_its_status(exc, status):
+def test_each_crm_failure_has_its_status_and_explanation(exc, status, message):
     assert crm_failure_status(exc) == status
+    explanation = crm_failure_message(exc)
+    assert (str(explanation).split(" Please")[0] if explanation else None) == message
