@@ -13,6 +13,7 @@ from portalclient.crm.errors import (CrmError, CrmUnavailable, LoginRefused, Ses
                                      VersionIncompatible)
 from portalclient.crm.models import CrmSession
 from portalclient.crm_access import get_crm
+from portalclient.throttle import LOGIN, client_keys, get_throttle
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ NOT_ACCEPTED = _l("The support system did not accept the new password. Please tr
                   "later.")
 UNREACHABLE = _l("The support system is not reachable right now; your password has not been "
                  "changed. Please try again in a few minutes.")
+
+
+TOO_MANY = _l("Too many wrong passwords. Please wait a few minutes and try again.")
 
 
 class PasswordRefused(Exception):
@@ -60,9 +64,12 @@ def check_policy(old: str, new: str, repeat: str) -> None:
 def change_password(crm_session: CrmSession, old: str, new: str, repeat: str) -> None:
     """Check the policy, then let the CRM client verify the old password and set the new one.
 
-    SessionExpired propagates (the error handlers send the customer to the login page).
+    A wrong current password counts against the login throttle, so a borrowed session cannot
+    be used to guess the password without limit. SessionExpired propagates (the error handlers
+    send the customer to the login page).
     """
     check_policy(old, new, repeat)
+    _check_throttle(crm_session.user_name)
     try:
         get_crm().change_password(crm_session, old, new)
     except SessionExpired:
@@ -74,6 +81,7 @@ def change_password(crm_session: CrmSession, old: str, new: str, repeat: str) ->
         log.info("password change refused by the CRM (%s)", exc.reason)
         if exc.reason == "MORE_THAN_ONE_USER":
             raise PasswordRefused(NOT_USABLE, "new_password") from None
+        get_throttle(LOGIN).record_failure(client_keys(crm_session.user_name))
         raise PasswordRefused(OLD_WRONG, "old_password") from None
     except CrmUnavailable as exc:
         log.warning("CRM unavailable for a password change: %s", exc)
@@ -82,3 +90,9 @@ def change_password(crm_session: CrmSession, old: str, new: str, repeat: str) ->
         log.error("CRM error during a password change: %s", exc)
         raise PasswordRefused(NOT_ACCEPTED, "", 502) from None
     log.info("password changed for contact %s", crm_session.contact_id)
+
+
+def _check_throttle(user_name: str) -> None:
+    """429 while the account or the address is locked out by failed logins or old passwords."""
+    if get_throttle(LOGIN).retry_after(client_keys(user_name)):
+        raise PasswordRefused(TOO_MANY, "old_password", 429)

@@ -8,7 +8,7 @@ import requests
 from werkzeug.security import check_password_hash
 
 import crm_stub
-from tests.integration.conftest import login, page
+from tests.integration.conftest import log_in_as, login, page
 from tests.servers import serve_wsgi
 
 NEW_PASSWORD = "Tr0ub4dor & 3"
@@ -121,3 +121,17 @@ def test_the_german_form_renders(alice):
     assert german.status_code == 200
     assert page(german).xpath("/html/@lang") == ["de"]
     assert len(page(german).xpath("//div[@id='password-policy']//li")) == 3
+
+
+def test_guessing_the_current_password_is_throttled_like_logins(stub_crm, make_portal, browser):
+    portal = make_portal(stub_crm.url, security={"secret_key": "integration-test-secret",
+                                                  "throttle_attempts": 2})
+    alice = log_in_as(stub_crm, browser, portal, "alice@acme.example")
+    before = stored_hash(stub_crm)
+    assert [change(alice, f"guess-{n}", NEW_PASSWORD).status_code for n in range(2)] == [400, 400]
+    locked = change(alice, "alice123", NEW_PASSWORD)  # even the right password waits now
+    assert locked.status_code == 429
+    assert alert(locked) == "Too many wrong passwords. Please wait a few minutes and try again."
+    assert stored_hash(stub_crm) == before
+    with requests.Session() as other:  # the account is locked for logins too
+        assert login(other, portal, alice.email, "alice123").status_code == 429
