@@ -36,7 +36,14 @@ log = logging.getLogger(__name__)
 
 __all__ = ["create_app", "content_security_policy", "url_prefix"]
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+def _templates_dir() -> Path:
+    """The checkout's top-level ``templates/``, or the copy a wheel carries inside the package."""
+    package = Path(__file__).resolve().parent
+    candidates = (package.parent / "templates", package / "templates")
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+TEMPLATES_DIR = _templates_dir()
 
 
 def create_app(config_path: str | os.PathLike | None = None,
