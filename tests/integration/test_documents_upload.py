@@ -29,8 +29,8 @@ def test_form_offers_only_the_customers_open_tickets_and_states_the_limit(stub_c
     form = page(response)
     assert form.xpath("//select[@name='ticket_id']/option[@selected]/@value") == [str(TT1)]
     assert form.xpath("string(//p[@id='upload-hint'])").split() == (
-        "Up to 5 MB per file. Allowed types: pdf, txt, log, csv, png, jpg, jpeg, gif, webp, "
-        "zip, doc, docx, xls, xlsx, odt, ods.").split()
+        "Up to 5 MB per upload, all files together. Allowed types: pdf, txt, log, csv, png, "
+        "jpg, jpeg, gif, webp, zip, doc, docx, xls, xlsx, odt, ods.").split()
     file_input = form.xpath("//input[@type='file']")[0]
     assert (file_input.get("name"), file_input.get("multiple") is not None,
             file_input.get("aria-describedby")) == ("files", True, "upload-hint")

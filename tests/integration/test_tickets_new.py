@@ -50,7 +50,7 @@ def test_form_offers_the_crms_choices(stub_crm, alice):
     doc = page(form)
     assert doc.xpath("//input[@type='file']/@multiple") == ["multiple"]
     assert doc.xpath("//input[@type='file']/@aria-describedby") == ["upload-hint"]
-    assert doc.xpath("normalize-space(//p[@id='upload-hint'])").startswith("Up to 5 MB per file.")
+    assert doc.xpath("normalize-space(//p[@id='upload-hint'])").startswith("Up to 5 MB per upload, all files together.")
 
 
 def test_project_from_the_url_is_preselected(stub_crm, alice):
