@@ -142,6 +142,12 @@ def log_in_as(stub: StubCrm, browser: requests.Session, portal_url: str,
     return Customer(browser, portal_url, email, int(contact_id))
 
 
+def log_in_again(stub: StubCrm, customer: Customer) -> Customer:
+    """The same customer in a new CRM session, after a test changed the CRM behind the portal's
+    back: the lists cached for the old session (``[cache] customer_ttl_seconds``) are not used."""
+    return log_in_as(stub, customer.browser, customer.portal_url, customer.email)
+
+
 @pytest.fixture
 def alice(stub_crm: StubCrm, portal_url: str, browser: requests.Session) -> Customer:
     """Alice Anderson of Acme (show-all on for tickets in the demo set-up), logged in."""

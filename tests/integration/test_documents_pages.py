@@ -5,7 +5,7 @@ from __future__ import annotations
 import requests
 
 from crm_stub.seed.a_core import MANUAL
-from tests.integration.conftest import log_in_as, page
+from tests.integration.conftest import log_in_again, log_in_as, page
 
 # The stub's seed (crm_stub/seed): Alice's own document, and Acme's.
 ALICE_TITLES = ["Old brochure"]
@@ -79,7 +79,8 @@ def test_search_sort_and_paging(stub_crm, alice):
                               filename=f"extra-{number}.txt", filetype="text/plain")
         stub_crm.store.insert("document_relations", document_id=record_id,
                               crmid=alice.contact_id)
-    second = alice.get("/documents", params={"per_page": "10", "page": "2"})
+    second = log_in_again(stub_crm, alice).get("/documents",
+                                               params={"per_page": "10", "page": "2"})
     assert titles(second) == ["Extra 09"]
     assert page(second).xpath("string(//p[contains(@class,'pager-range')])").strip() == (
         "Showing 11–11 of 11")

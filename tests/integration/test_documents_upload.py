@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from tests.integration.conftest import page
+from tests.integration.conftest import log_in_again, page
 
 TT1, TT2_CLOSED, TT3_BOBS = 12, 13, 14
 
@@ -85,7 +85,7 @@ def test_upload_without_csrf_token_is_refused(stub_crm, alice):
 def test_customer_without_open_tickets_is_told_so(stub_crm, alice):
     stub_crm.store.execute("UPDATE tickets SET status = 'Closed' WHERE contact_id = ?",
                            (alice.contact_id,))
-    response = alice.get("/documents/upload")
+    response = log_in_again(stub_crm, alice).get("/documents/upload")
     assert response.status_code == 200
     assert page(response).xpath("//form[@enctype='multipart/form-data']") == []
     assert page(response).xpath("string(//p[@class='empty'])") == (
