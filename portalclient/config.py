@@ -110,7 +110,8 @@ class FooterLink:
 class BrandingSection:
     """[branding]: how the portal looks to customers."""
 
-    name: str = "Customer Portal"
+    #: Shown in the header and page titles; empty: "Customer Portal" in the customer's language.
+    name: str = ""
     logo: str = ""
     primary_color: str = "#1f5fa8"
     accent_color: str = "#f2f5fa"

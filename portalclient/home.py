@@ -137,12 +137,17 @@ def branding_css():
                                       headers={"Cache-Control": "public, max-age=300"})
 
 
+#: The portal's name when ``[branding] name`` is empty: in the customer's language.
+DEFAULT_PORTAL_NAME = _l("Customer Portal")
+
+
 @bp.app_context_processor
 def _layout_context() -> dict[str, object]:
     """What base.html needs on every page: branding, the customer's name and the menu."""
     branding = portal_config().branding
     crm_session = current_customer()
-    return {"module_menu": module_menu, "portal_name": branding.name,
+    return {"module_menu": module_menu, "portal_name": branding.name or DEFAULT_PORTAL_NAME,
+            "operator_named": bool(branding.name),
             "portal_logo": branding.logo, "footer_links": branding.footer_links,
             "customer_name": crm_session.user_name if crm_session else None}
 
