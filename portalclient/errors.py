@@ -18,7 +18,8 @@ from portalclient.crm.errors import (CrmError, CrmHttpError, CrmTimeout, CrmUnav
                                      MalformedResponse, ModuleInactive, NotAuthorized,
                                      SessionExpired)
 from portalclient.drafts import files_chosen, resend_form
-from portalclient.session import end_expired_session, logout_customer, safe_next
+from portalclient.session import (SESSION_ENDED_FORM, end_expired_session, logout_customer,
+                                  safe_next)
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +51,6 @@ CRM_FAILURE_DETAILS = {
 FORM_KEPT = _l("The support system did not answer; nothing you wrote is lost. Send it again "
                "when you are ready.")
 FILES_NOT_KEPT = _l("Files you chose cannot be kept by the browser: please choose them again.")
-#: The CRM ended the session while a form was being sent (a second login, usually).
-SESSION_ENDED_KEPT = _l("Your session has ended, possibly because you logged in somewhere else, "
-                        "so nothing was sent yet. Please log in again: you will return to the "
-                        "form, and this browser fills in what you typed.")
 
 
 def render_error(status: int, message: object = None, headers: Any = None):
@@ -92,7 +89,7 @@ def form_session_ended(form_page: str):
     """The CRM ended the session during a send: log in again, then back to the form."""
     log.info("CRM session ended while a form was sent; back to the login")
     logout_customer()
-    flash(str(SESSION_ENDED_KEPT), "warning")
+    flash(str(SESSION_ENDED_FORM), "warning")
     return redirect(url_for("auth.login", next=safe_next(form_page)))
 
 

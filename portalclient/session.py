@@ -55,9 +55,10 @@ _HKDF_INFO = b"portalclient session: CRM credentials"
 
 SESSION_ENDED = _l("Your session has ended, possibly because you logged in somewhere else. "
                    "Please log in again.")
+#: A form sent after the session ended: nothing reached the CRM; drafts.js refills the form.
 SESSION_ENDED_FORM = _l("Your session has ended, possibly because you logged in somewhere else, "
-                        "so what you sent was not saved. Please log in again; you will return "
-                        "to the form to enter it once more.")
+                        "so nothing was sent yet. Please log in again: you will return to the "
+                        "form, and this browser fills in what you typed.")
 LOGIN_NEEDED = _l("Please log in to see this page.")
 
 

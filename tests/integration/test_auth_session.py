@@ -11,8 +11,8 @@ from tests.integration.conftest import csrf_token_of, flash_texts, login, page
 SESSION_ENDED = ("Your session has ended, possibly because you logged in somewhere else. "
                  "Please log in again.")
 FORM_NOT_SAVED = ("Your session has ended, possibly because you logged in somewhere else, so "
-                  "what you sent was not saved. Please log in again; you will return to the form "
-                  "to enter it once more.")
+                  "nothing was sent yet. Please log in again: you will return to the form, and "
+                  "this browser fills in what you typed.")
 
 
 
