@@ -25,7 +25,8 @@ from portalclient.pages.common import Scope, SortOrder, list_scope
 from portalclient.pages.links import DETAIL_ENDPOINTS
 from portalclient.pages.ticket_list import (cell_text, is_closed, picklist_column, sorted_rows,
                                             status_of, ticket_picklists)
-from portalclient.session import current_customer, last_login, login_required, support_end
+from portalclient.session import (current_customer, display_name, last_login, login_required,
+                                  remember_display_name, support_end)
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +92,10 @@ def index():
         scope = list_scope(TICKETS_MODULE)
         tickets = customer_lists.tickets(crm_session, only_mine=scope.only_mine, renew=True)
     rows = home_tickets(tickets, crm_session) if tickets.rows else []
+    user_name = contact_name(tickets, crm_session)
+    remember_display_name(user_name)
     return render_template(
-        "home/index.html", user_name=contact_name(tickets, crm_session),
+        "home/index.html", user_name=user_name,
         last_login=_parse(last_login()),
         support_end=dt.date.fromisoformat(support_end()) if support_end() else None,
         open_rows=[t for t in rows if not is_closed(t.status)],
@@ -149,7 +152,7 @@ def _layout_context() -> dict[str, object]:
     return {"module_menu": module_menu, "portal_name": branding.name or DEFAULT_PORTAL_NAME,
             "operator_named": bool(branding.name),
             "portal_logo": branding.logo, "footer_links": branding.footer_links,
-            "customer_name": crm_session.user_name if crm_session else None}
+            "customer_name": (display_name() or crm_session.user_name) if crm_session else None}
 
 
 def module_menu() -> list[tuple[str, str, bool]]:

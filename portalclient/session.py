@@ -48,6 +48,8 @@ CRM_KEY = "crm"
 LAST_LOGIN_KEY = "last_login"
 SUPPORT_START_KEY = "support_start"
 SUPPORT_END_KEY = "support_end"
+#: The contact's name as the CRM shows it (learnt on the home page), for the header.
+DISPLAY_NAME_KEY = "display_name"
 CSRF_KEY = "csrf"
 #: What survives a login or logout (the visitor's language choice).
 _KEPT_ON_ROTATE = ("lang",)
@@ -164,6 +166,17 @@ def support_start() -> str | None:
 def support_end() -> str | None:
     """ISO date on which the customer's support period ends, as the CRM reported it."""
     return session.get(SUPPORT_END_KEY)
+
+
+def display_name() -> str | None:
+    """The customer's name for the header, once a page has learnt it from the CRM."""
+    return session.get(DISPLAY_NAME_KEY)
+
+
+def remember_display_name(name: str) -> None:
+    """Keep the contact's name for the header (the cookie is only rewritten when it changes)."""
+    if name and session.get(DISPLAY_NAME_KEY) != name:
+        session[DISPLAY_NAME_KEY] = name[:200]
 
 
 def logout_customer() -> None:

@@ -26,6 +26,12 @@ def test_greets_by_the_contact_name_from_the_ticket_list(alice):
     assert page(alice.get("/")).xpath("string(//h1)") == "Welcome, Alice Anderson"
 
 
+def test_the_header_names_the_customer_once_the_crm_has_told_the_name(alice):
+    header_name = "normalize-space(//a[@class='customer-name'])"
+    assert page(alice.get("/tickets")).xpath(header_name) == "Alice Anderson"  # home came first
+    assert page(alice.get("/settings")).xpath(header_name) == "Alice Anderson"
+
+
 def test_greets_bob_by_name_too(stub_crm, portal_url, browser):
     bob = log_in_as(stub_crm, browser, portal_url, "bob@acme.example")
     assert page(bob.get("/")).xpath("string(//h1)") == "Welcome, Bob Brown"
