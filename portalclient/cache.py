@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from typing import Any, Callable, Hashable, TypeVar
 
 from cachetools import TTLCache
-from flask import Flask, current_app, has_request_context
+from flask import Flask, current_app, has_request_context, session
 
 from portalclient.config import CacheSection
 from portalclient.crm.models import CrmSession
@@ -25,6 +26,14 @@ from portalclient.session import current_customer
 log = logging.getLogger(__name__)
 
 EXTENSION_KEY = "portalclient.cache"
+#: Session-cookie counter of the customer's writes: part of every per-customer key, so a write
+#: handled by one worker process makes every other process (and host) read the lists afresh.
+GENERATION_KEY = "lists_gen"
+#: When the lists were last read afresh for an id they did not name (seconds since the epoch).
+RENEWED_KEY = "lists_renewed"
+#: At most one such re-read per customer in this many seconds, so probing ids costs the CRM
+#: nothing more than one list call per interval.
+RENEW_INTERVAL_SECONDS = 10
 T = TypeVar("T")
 _MISSING = object()
 
@@ -129,8 +138,12 @@ class PortalCache:
         return value
 
     def forget_customer(self, contact_id: str) -> None:
-        """Drop a customer's cached answers (after they changed something in the CRM)."""
+        """Drop a customer's cached answers (after they changed something in the CRM) here, and
+        move the request's customer to a new generation so other processes drop them too."""
         self.customer_cache.discard_where(lambda key: key[0] == contact_id)
+        current = _request_customer()
+        if current is not None and current.contact_id == contact_id:
+            next_generation()
 
     def clear(self) -> None:
         """Forget everything (after an admin changed the portal set-up)."""
@@ -147,18 +160,44 @@ def session_tag(session_id: str) -> str:
     return hashlib.blake2b(session_id.encode("utf-8"), digest_size=8).hexdigest()
 
 
-def customer_key(customer: CrmSession | str) -> tuple[str, str]:
-    """(contact id, session tag) that starts every per-customer key.
+def customer_key(customer: CrmSession | str) -> tuple[str, str, int]:
+    """(contact id, session tag, write generation) that starts every per-customer key.
 
     A bare contact id (older callers) takes the session tag of the request's logged-in customer
     when it is the same contact, so their entries, too, end with that CRM session.
     """
     if isinstance(customer, CrmSession):
-        return customer.contact_id, session_tag(customer.session_id)
+        return customer.contact_id, session_tag(customer.session_id), generation()
     current = _request_customer()
     if current is not None and current.contact_id == customer:
-        return customer, session_tag(current.session_id)
-    return customer, ""
+        return customer, session_tag(current.session_id), generation()
+    return customer, "", 0
+
+
+def generation() -> int:
+    """The request's customer's write generation (0 outside a request)."""
+    if not has_request_context():
+        return 0
+    value = session.get(GENERATION_KEY, 0)
+    return value if isinstance(value, int) else 0
+
+
+def next_generation() -> None:
+    """Start a new generation: every per-customer answer is read from the CRM again."""
+    session[GENERATION_KEY] = generation() + 1
+
+
+def renew_for_missing_record() -> bool:
+    """Start a new generation because a record id was not in the cached lists (the CRM may have
+    made it since: a ticket staff opened for the customer); False when one was started less
+    than RENEW_INTERVAL_SECONDS ago, and the lists are then taken as they are."""
+    now = int(time.time())
+    last = session.get(RENEWED_KEY, 0)
+    if isinstance(last, int) and 0 <= now - last < RENEW_INTERVAL_SECONDS:
+        return False
+    session[RENEWED_KEY] = now
+    next_generation()
+    return True
 
 
 def _request_customer() -> CrmSession | None:

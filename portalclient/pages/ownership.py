@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Sequence
 
 from flask import abort
 
-from portalclient.cache import get_cache
+from portalclient.cache import get_cache, renew_for_missing_record
 from portalclient.crm.models import Cell, CrmSession, RecordTable
 from portalclient.crm_access import get_crm
 from portalclient.pages import customer_lists as lists
@@ -139,10 +139,13 @@ def is_visible(session: CrmSession, module: str, record_id: str) -> bool:
 
 def require_visible(session: CrmSession, module: str, record_id: str) -> None:
     """Refuse a record the customer may not open with the answer a missing one gets, so ids
-    cannot be probed: 404 for a malformed id and for modules the portal knows only from its
+    cannot be probed (the cached lists are read afresh once first, at most every few seconds): 404 for a malformed id and for modules the portal knows only from its
     lists (FAQs, contracts), else 403, which is what the CRM answers for both (PROTOCOL 4.20)."""
     if not is_record_id(record_id):
         abort(404)
-    if not is_visible(session, module, record_id):
-        log.info("contact %s refused %s record %s", session.contact_id, module, record_id)
-        abort(404 if module in LISTED_ONLY else 403)
+    if is_visible(session, module, record_id):
+        return
+    if renew_for_missing_record() and is_visible(session, module, record_id):
+        return  # new in the CRM since the lists were cached
+    log.info("contact %s refused %s record %s", session.contact_id, module, record_id)
+    abort(404 if module in LISTED_ONLY else 403)

@@ -19,6 +19,7 @@ from portalclient import create_app
 from tests.integration.conftest import (Customer, StubCrm, csrf_token_of, log_in_as, login,
                                         page, portal_overrides, table_rows)
 from tests.integration.crm_fixtures import soap_operation
+from tests.integration.test_tickets_list import add_ticket
 from tests.servers import serve_wsgi
 
 ACME, GLOBEX = ("alice@acme.example", "bob@acme.example"), ("dave@globex.example",)
@@ -155,3 +156,20 @@ def test_the_ticket_page_refuses_at_once_what_a_login_can_no_longer_see(portal):
     assert alice.get("/tickets/17").status_code == 403
     assert dave.get("/tickets/12").status_code == 403
     assert page(alice.get("/tickets/12")).xpath("string(//h1)").strip() != ""
+
+
+def test_a_ticket_made_in_the_crm_meanwhile_opens_at_once_and_probing_costs_one_list_call(
+        portal):
+    alice = portal.log_in("alice@acme.example")
+    assert alice.get("/tickets").status_code == 200  # the list is cached now
+    staff_made = add_ticket(portal.stub.store, "TT90", "Opened by support for Alice")
+    portal.counter.calls.clear()
+    opened = alice.get(f"/tickets/{staff_made}")
+    assert opened.status_code == 200
+    assert "Opened by support for Alice" in opened.text
+    assert portal.counter.calls["get_tickets_list"] == 1  # read afresh once for the new id
+    portal.counter.calls.clear()
+    foreign = [alice.get(f"/tickets/{record}").status_code for record in (999990, 999991)]
+    assert foreign == [403, 403]
+    assert portal.counter.calls["get_tickets_list"] <= 1  # at most one re-read per interval
+    assert portal.counter.calls["get_details"] == 0  # refused before the CRM is asked

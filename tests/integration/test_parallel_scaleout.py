@@ -45,10 +45,6 @@ def _create_ticket(browser: requests.Session, portal: str, title: str) -> str:
     return re.search(r"/tickets/(\d+)$", answer.headers["Location"]).group(1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "per-customer lists are cached per process and dropped only in the process that handled "
-    "the write: another process refuses the new ticket (ownership check) and leaves it out of "
-    "the list until [cache] customer_ttl_seconds pass (docs/scaling.md)"))
 def test_a_write_on_one_process_shows_at_once_on_the_other(stub_crm, two_portals,
                                                             browser_session):
     first, second = two_portals
