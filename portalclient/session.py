@@ -27,8 +27,8 @@ from cachetools import TTLCache
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from flask import (Flask, abort, current_app, flash, has_request_context, redirect, request,
-                   session, url_for)
+from flask import (Flask, abort, current_app, flash, g, has_request_context, redirect,
+                   request, session, url_for)
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_babel import lazy_gettext as _l
 
@@ -141,10 +141,20 @@ def current_customer() -> CrmSession | None:
 
 
 def _credentials() -> dict[str, Any] | None:
-    """The decrypted CRM credentials of the cookie, None when absent, unreadable or too old."""
+    """The decrypted CRM credentials of the cookie, None when absent, unreadable or too old;
+    decrypted once per request (a page asks several times), again only if the cookie changed."""
     token = session.get(CRM_KEY)
     if not token:
         return None
+    memo = g.get("_crm_credentials")
+    if memo is not None and memo[0] == token:
+        return memo[1]
+    data = _decrypt_credentials(token)
+    g._crm_credentials = (token, data)
+    return data
+
+
+def _decrypt_credentials(token: Any) -> dict[str, Any] | None:
     max_age = portal_config().security.session_absolute_minutes * 60
     try:
         return json.loads(_fernet().decrypt(token.encode("ascii"), ttl=max_age))
