@@ -4,6 +4,7 @@ CRM probes for operators), ``demo`` (portal + stub CRM)."""
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import logging
 import os
@@ -65,8 +66,6 @@ def serve_command(args: argparse.Namespace) -> int:
     """Validate the configuration up front, then run gunicorn (one CRM client per worker)."""
     from gunicorn.app.base import BaseApplication
 
-    from portalclient import create_app
-
     config_path = args.config or default_config_path()
     load_config(config_path)  # fail here, with a readable message, not in every worker
 
@@ -76,6 +75,9 @@ def serve_command(args: argparse.Namespace) -> int:
                 self.cfg.set(key, value)
 
         def load(self) -> Callable[..., Any]:
+            # imported in each worker, never in the master, which stays a small process
+            from portalclient.app import create_app
+
             return create_app(config_path)
 
     PortalServer().run()
@@ -93,7 +95,26 @@ def _gunicorn_options(args: argparse.Namespace) -> dict[str, Any]:
         # gunicorn 27 opens a control socket at one fixed per-user path; several portals on one
         # host would fight over it, and the portal needs no runtime control.
         "control_socket_disable": True,
+        "post_fork": _limit_malloc_arenas,
     }
+
+
+#: glibc's mallopt() parameter number for the arena limit (M_ARENA_MAX in malloc.h).
+_M_ARENA_MAX = -8
+
+
+def _limit_malloc_arenas(server: Any, worker: Any) -> None:
+    """Two malloc arenas per worker instead of eight per core: with many request threads glibc
+    otherwise gives threads their own arenas and a worker's memory grows by megabytes for no
+    speed gain (the benchmark measured 74 -> 68 MB PSS for 1 worker x 16 threads). The same as
+    MALLOC_ARENA_MAX=2, which cannot reach forked workers; skipped where there is no glibc."""
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return  # the operator chose
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_ARENA_MAX, 2)
+    except (OSError, AttributeError):
+        log.debug("no glibc mallopt here; malloc arenas left as they are")
 
 
 # --- check ------------------------------------------------------------------------------------

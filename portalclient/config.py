@@ -21,7 +21,6 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
-from flask import current_app
 
 from portalclient.crm.settings import CrmSettings
 
@@ -181,6 +180,8 @@ def load_config(path: str | os.PathLike | None = None,
 
 def portal_config() -> PortalConfig:
     """The running app's configuration (from ``app.extensions``)."""
+    from flask import current_app  # not at import time: the CLI and gunicorn's master skip Flask
+
     return current_app.extensions[EXTENSION_KEY]
 
 

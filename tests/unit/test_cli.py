@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from portalclient.cli import _gunicorn_options, _parser, main, write_demo_config
+from portalclient.cli import (_gunicorn_options, _limit_malloc_arenas, _parser, main,
+                              write_demo_config)
 from portalclient.config import load_config
 
 
@@ -31,7 +35,8 @@ def test_serve_arguments_become_gunicorn_options():
                                  "--workers", "3", "--threads", "8"])
     assert _gunicorn_options(args) == {"bind": "0.0.0.0:9000", "workers": 3, "threads": 8,
                                        "worker_class": "gthread", "accesslog": "-",
-                                       "errorlog": "-", "control_socket_disable": True}
+                                       "errorlog": "-", "control_socket_disable": True,
+                                       "post_fork": _limit_malloc_arenas}
     single = _parser().parse_args(["serve", "--threads", "1"])
     assert _gunicorn_options(single)["worker_class"] == "sync"
 
@@ -53,3 +58,13 @@ def test_a_command_is_required(capsys):
     with pytest.raises(SystemExit) as caught:
         main([])
     assert caught.value.code == 2
+
+
+def test_the_cli_and_the_master_do_not_load_the_portal_application():
+    """gunicorn's master imports only the CLI: no Flask, zeep or CRM client in it."""
+    code = ("import sys, portalclient.cli, portalclient.config; "
+            "print(sorted(m for m in ('flask', 'zeep', 'requests', 'portalclient.app') "
+            "if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]"
