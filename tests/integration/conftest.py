@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import socket
+import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -13,6 +16,7 @@ import requests
 
 import crm_stub
 from portalclient import create_app
+from tests.integration.crm_fixtures import soap_operation
 from tests.servers import serve_wsgi
 
 
@@ -26,6 +30,39 @@ class StubCrm:
     def demo_login(self) -> tuple[str, str]:
         """The first demo login: an active customer with open and closed tickets."""
         return self.store.demo_logins()[0]
+
+
+class CallCounter:
+    """WSGI middleware in front of the stub: how often each SOAP operation was called."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.calls: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @property
+    def requests(self) -> int:
+        """Every SOAP request so far."""
+        return sum(self.calls.values())
+
+    def __call__(self, environ: dict, start_response: Callable) -> Any:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if environ.get("REQUEST_METHOD") == "POST" and length:
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)
+            with self._lock:
+                self.calls[soap_operation(body) or "?"] += 1
+        return self.app(environ, start_response)
+
+
+@pytest.fixture
+def counted_stub(tmp_path: Path) -> Iterator[tuple[StubCrm, CallCounter]]:
+    """The stub CRM behind a CallCounter: what the portal asked it, by operation."""
+    app = crm_stub.create_app(tmp_path / "crm")
+    counter = CallCounter(app)
+    with serve_wsgi(counter) as url:
+        app.extensions["crm_stub"].base_url = url
+        yield StubCrm(url=url, store=app.extensions["crm_stub"].store), counter
 
 
 @pytest.fixture

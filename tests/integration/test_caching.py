@@ -3,44 +3,21 @@ customer ever served another's cached lists, a new login starting afresh (issue 
 
 from __future__ import annotations
 
-import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
-
-import io
+from typing import Iterator
 
 import pytest
 import requests
 
 import crm_stub
 from portalclient import create_app
-from tests.integration.conftest import (Customer, StubCrm, csrf_token_of, log_in_as, login,
-                                        page, portal_overrides, table_rows)
-from tests.integration.crm_fixtures import soap_operation
+from tests.integration.conftest import (CallCounter, Customer, StubCrm, csrf_token_of,
+                                        log_in_as, login, page, portal_overrides, table_rows)
 from tests.integration.test_tickets_list import add_ticket
 from tests.servers import serve_wsgi
 
 ACME, GLOBEX = ("alice@acme.example", "bob@acme.example"), ("dave@globex.example",)
-
-
-class CallCounter:
-    """WSGI middleware in front of the stub: how often each SOAP operation was called."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.calls: Counter[str] = Counter()
-        self._lock = threading.Lock()
-
-    def __call__(self, environ: dict, start_response: Callable) -> Any:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        if environ.get("REQUEST_METHOD") == "POST" and length:
-            body = environ["wsgi.input"].read(length)
-            environ["wsgi.input"] = io.BytesIO(body)
-            with self._lock:
-                self.calls[soap_operation(body) or "?"] += 1
-        return self.app(environ, start_response)
 
 
 @dataclass

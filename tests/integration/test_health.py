@@ -5,49 +5,24 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-import pytest
 import requests
 
-import crm_stub
 from portalclient.health import ReadinessProbe
 from tests.integration.conftest import free_port, login
 from tests.servers import serve_wsgi
 
 
-class CountingApp:
-    """The stub CRM, counting the SOAP requests it receives."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.requests = 0
-
-    def __call__(self, environ: dict, start_response: Any) -> Any:
-        if environ["REQUEST_METHOD"] == "POST":
-            self.requests += 1
-        return self.app(environ, start_response)
-
-
-@pytest.fixture
-def counted_crm(tmp_path: Path) -> Iterator[tuple[str, CountingApp]]:
-    app = crm_stub.create_app(tmp_path / "crm")
-    counting = CountingApp(app)
-    with serve_wsgi(counting) as url:
-        app.extensions["crm_stub"].base_url = url
-        yield url, counting
-
-
-def test_liveness_is_plain_ok_without_crm_session_or_cookie(counted_crm, make_portal):
-    portal = make_portal(counted_crm[0])
+def test_liveness_is_plain_ok_without_crm_session_or_cookie(counted_stub, make_portal):
+    portal = make_portal(counted_stub[0].url)
     response = requests.get(f"{portal}/health", params={"lang": "de"})
     assert (response.status_code, response.text) == (200, "ok\n")
     assert response.headers["Content-Type"].startswith("text/plain")
     assert response.headers["Cache-Control"] == "no-store"
     assert "Set-Cookie" not in response.headers
     assert "Vary" not in response.headers  # the session was never looked at
-    assert counted_crm[1].requests == 0
+    assert counted_stub[1].requests == 0
 
 
 def test_liveness_answers_while_the_crm_is_down(make_portal):
@@ -64,11 +39,11 @@ def test_health_never_refreshes_a_customers_session_cookie(stub_crm, portal_url,
     assert browser.get(f"{portal_url}/settings", allow_redirects=False).status_code == 200
 
 
-def test_readiness_asks_the_crm_once_for_many_polls(counted_crm, make_portal):
-    portal = make_portal(counted_crm[0])
+def test_readiness_asks_the_crm_once_for_many_polls(counted_stub, make_portal):
+    portal = make_portal(counted_stub[0].url)
     answers = [requests.get(f"{portal}/health/crm") for _ in range(10)]
     assert {(r.status_code, r.text) for r in answers} == {(200, "ok\n")}
-    assert counted_crm[1].requests == 1
+    assert counted_stub[1].requests == 1
     assert all("Set-Cookie" not in r.headers for r in answers)
 
 

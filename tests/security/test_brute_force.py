@@ -4,15 +4,10 @@ tells whether the account exists."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any, Iterator
-
 import pytest
 import requests
 
-import crm_stub
-from tests.integration.conftest import StubCrm, csrf_token_of, login, page
-from tests.servers import serve_wsgi
+from tests.integration.conftest import csrf_token_of, login, page
 
 ATTEMPTS = 3
 WRONG = ("The e-mail address or password is not correct, or your support period has ended.")
@@ -21,26 +16,10 @@ MAIL_ANSWER = ("If this e-mail address belongs to a portal login, a mail with a 
                "new password is on its way. Please check your inbox.")
 
 
-class CountingApp:
-    """The stub CRM, counting the SOAP requests it receives."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.requests = 0
-
-    def __call__(self, environ: dict, start_response: Any) -> Any:
-        if environ["REQUEST_METHOD"] == "POST":
-            self.requests += 1
-        return self.app(environ, start_response)
-
-
 @pytest.fixture
-def crm(tmp_path: Path) -> Iterator[tuple[StubCrm, CountingApp]]:
-    app = crm_stub.create_app(tmp_path / "crm")
-    counting = CountingApp(app)
-    with serve_wsgi(counting) as url:
-        app.extensions["crm_stub"].base_url = url
-        yield StubCrm(url=url, store=app.extensions["crm_stub"].store), counting
+def crm(counted_stub):
+    """The stub CRM and the counter of what the portal asked it."""
+    return counted_stub
 
 
 def throttled_portal(make_portal, crm_url: str, proxies: int = 0) -> str:
