@@ -170,7 +170,6 @@ def write_demo_config(folder: Path, crm_url: str, portal_url: str) -> Path:
     lines = ["# Written by `portalclient demo`; rewritten on every start.\n"]
     lines += [f"{key} = {json.dumps(value)}\n" for key, value in values.items()]
     lines.append(f"languages = {json.dumps(DEMO_LANGUAGES)}\n")
-    lines.append('[branding]\nname = "Demo Customer Portal"\n')
     path = folder / "PortalConfig.toml"
     path.write_text("".join(lines), encoding="utf-8")
     return path
