@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import socket
 import threading
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -55,14 +56,42 @@ class CallCounter:
         return self.app(environ, start_response)
 
 
+@contextlib.contextmanager
+def stub_behind(tmp_path: Path, wrap: Callable[[Any], Any]) -> Iterator[tuple[StubCrm, Any]]:
+    """A fresh stub CRM served through the WSGI middleware ``wrap(app)`` (a call counter, a
+    gate holding calls …); yields the stub and the middleware."""
+    app = crm_stub.create_app(tmp_path / "crm")
+    middleware = wrap(app)
+    with serve_wsgi(middleware) as url:
+        app.extensions["crm_stub"].base_url = url
+        yield StubCrm(url=url, store=app.extensions["crm_stub"].store), middleware
+
+
 @pytest.fixture
 def counted_stub(tmp_path: Path) -> Iterator[tuple[StubCrm, CallCounter]]:
     """The stub CRM behind a CallCounter: what the portal asked it, by operation."""
-    app = crm_stub.create_app(tmp_path / "crm")
-    counter = CallCounter(app)
-    with serve_wsgi(counter) as url:
-        app.extensions["crm_stub"].base_url = url
-        yield StubCrm(url=url, store=app.extensions["crm_stub"].store), counter
+    with stub_behind(tmp_path, CallCounter) as running:
+        yield running
+
+
+@dataclass(kw_only=True)
+class PortalVisitors:
+    """Demo customers logging in to one running portal, each in a browser of their own (closed
+    with ``close``)."""
+
+    stub: StubCrm
+    url: str
+    browsers: list[requests.Session] = field(default_factory=list)
+
+    def log_in(self, email: str, language: str = "en") -> Customer:
+        browser = requests.Session()
+        browser.headers["Accept-Language"] = language
+        self.browsers.append(browser)
+        return log_in_as(self.stub, browser, self.url, email)
+
+    def close(self) -> None:
+        for browser in self.browsers:
+            browser.close()
 
 
 @pytest.fixture

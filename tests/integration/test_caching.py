@@ -3,51 +3,36 @@ customer ever served another's cached lists, a new login starting afresh (issue 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 import requests
 
-import crm_stub
 from portalclient import create_app
-from tests.integration.conftest import (CallCounter, Customer, StubCrm, csrf_token_of,
-                                        log_in_as, login, page, portal_overrides, table_rows)
+from tests.integration.conftest import (CallCounter, PortalVisitors, csrf_token_of, login,
+                                        page, portal_overrides, stub_behind, table_rows)
 from tests.integration.test_tickets_list import add_ticket
 from tests.servers import serve_wsgi
 
 ACME, GLOBEX = ("alice@acme.example", "bob@acme.example"), ("dave@globex.example",)
 
 
-@dataclass
-class Portal:
-    stub: StubCrm
+@dataclass(kw_only=True)
+class Portal(PortalVisitors):
     counter: CallCounter
-    url: str
-    browsers: list[requests.Session] = field(default_factory=list)
-
-    def log_in(self, email: str) -> Customer:
-        browser = requests.Session()
-        browser.headers["Accept-Language"] = "en"
-        self.browsers.append(browser)
-        return log_in_as(self.stub, browser, self.url, email)
 
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[Portal]:
-    crm_app = crm_stub.create_app(tmp_path / "crm")
-    counter = CallCounter(crm_app)
-    with serve_wsgi(counter) as crm_url:
-        crm_app.extensions["crm_stub"].base_url = crm_url
-        stub = StubCrm(url=crm_url, store=crm_app.extensions["crm_stub"].store)
+    with stub_behind(tmp_path, CallCounter) as (stub, counter):
         app = create_app(overrides=portal_overrides(
-            crm_url, tmp_path, cache={"customer_ttl_seconds": 600}))
+            stub.url, tmp_path, cache={"customer_ttl_seconds": 600}))
         with serve_wsgi(app) as portal_url:
-            running = Portal(stub, counter, portal_url)
+            running = Portal(stub=stub, counter=counter, url=portal_url)
             yield running
-            for browser in running.browsers:
-                browser.close()
+            running.close()
 
 
 def ticket_numbers(response: requests.Response) -> list[str]:

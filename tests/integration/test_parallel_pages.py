@@ -9,15 +9,13 @@ ever in flight. A page that sent its calls one after the other would never have 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
-import requests
 
-import crm_stub
-from tests.integration.conftest import Customer, StubCrm, log_in_as, page
+from tests.integration.conftest import PortalVisitors, StubCrm, page, stub_behind
 from tests.integration.crm_fixtures import soap_operation
 
 #: Generous for local calls, yet below the portal's CRM timeout (5 s in tests): only a page that
@@ -76,33 +74,17 @@ class _Replay:
         return self.read(size)
 
 
-@dataclass
-class GatedPortal:
-    stub: StubCrm
+@dataclass(kw_only=True)
+class GatedPortal(PortalVisitors):
     gate: HoldingGate
-    url: str
-    browsers: list[requests.Session] = field(default_factory=list)
-
-    def log_in(self, email: str) -> Customer:
-        browser = requests.Session()
-        browser.headers["Accept-Language"] = "en"
-        self.browsers.append(browser)
-        return log_in_as(self.stub, browser, self.url, email)
 
 
 @pytest.fixture
 def gated(tmp_path: Path, make_portal) -> Iterator[GatedPortal]:
-    from tests.servers import serve_wsgi
-
-    crm_app = crm_stub.create_app(tmp_path / "crm")
-    gate = HoldingGate(crm_app)
-    with serve_wsgi(gate) as crm_url:
-        crm_app.extensions["crm_stub"].base_url = crm_url
-        stub = StubCrm(url=crm_url, store=crm_app.extensions["crm_stub"].store)
-        running = GatedPortal(stub, gate, make_portal(crm_url))
+    with stub_behind(tmp_path, HoldingGate) as (stub, gate):
+        running = GatedPortal(stub=stub, gate=gate, url=make_portal(stub.url))
         yield running
-        for browser in running.browsers:
-            browser.close()
+        running.close()
 
 
 def project_id(stub: StubCrm, number: str) -> int:

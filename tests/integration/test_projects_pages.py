@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -12,10 +12,10 @@ import requests
 from babel.dates import format_date
 from flask import Flask, url_for
 
-import crm_stub
 from crm_stub.admin_actions import set_module_visible
 from portalclient import create_app
-from tests.integration.conftest import Customer, StubCrm, log_in_as, page, portal_overrides
+from tests.integration.conftest import (PortalVisitors, StubCrm, page, portal_overrides,
+                                        stub_behind)
 from tests.integration.crm_fixtures import OperationRecorder
 from tests.servers import serve_wsgi
 
@@ -26,21 +26,12 @@ LINKED_PAGES = {"tickets.detail": "/tickets/<record_id>", "documents.detail":
 UNCHECKED_CALLS = {"get_project_components", "get_project_tickets", "get_documents"}
 
 
-@dataclass
-class ProjectPortal:
+@dataclass(kw_only=True)
+class ProjectPortal(PortalVisitors):
     """A stub CRM whose calls are recorded, and a portal app served against it."""
 
-    stub: StubCrm
     recorder: OperationRecorder
     app: Flask
-    url: str
-    browsers: list[requests.Session] = field(default_factory=list)
-
-    def log_in(self, email: str, language: str = "en") -> Customer:
-        browser = requests.Session()
-        self.browsers.append(browser)
-        browser.headers["Accept-Language"] = language
-        return log_in_as(self.stub, browser, self.url, email)
 
     def url_for(self, endpoint: str, **values: Any) -> str:
         with self.app.test_request_context():
@@ -53,20 +44,15 @@ def _stand_in(**_values: str) -> str:
 
 @pytest.fixture
 def portal(tmp_path: Path) -> Iterator[ProjectPortal]:
-    crm_app = crm_stub.create_app(tmp_path / "crm")
-    recorder = OperationRecorder(crm_app)
-    with serve_wsgi(recorder) as crm_url:
-        crm_app.extensions["crm_stub"].base_url = crm_url
-        stub = StubCrm(url=crm_url, store=crm_app.extensions["crm_stub"].store)
-        app = create_app(overrides=portal_overrides(crm_url, tmp_path))
+    with stub_behind(tmp_path, OperationRecorder) as (stub, recorder):
+        app = create_app(overrides=portal_overrides(stub.url, tmp_path))
         for endpoint, rule in LINKED_PAGES.items():
             if endpoint not in app.view_functions:
                 app.add_url_rule(rule, endpoint=endpoint, view_func=_stand_in)
         with serve_wsgi(app) as portal_url:
-            running = ProjectPortal(stub, recorder, app, portal_url)
+            running = ProjectPortal(stub=stub, recorder=recorder, app=app, url=portal_url)
             yield running
-            for browser in running.browsers:
-                browser.close()
+            running.close()
 
 
 def project_id(stub: StubCrm, number: str) -> int:
