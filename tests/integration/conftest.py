@@ -56,6 +56,22 @@ class CallCounter:
         return self.app(environ, start_response)
 
 
+def failing_operation(app: Any, operation: bytes) -> Any:
+    """Make the stub CRM answer HTTP 500 with an empty body to every call of ``operation``."""
+    inner = app.wsgi_app
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
+        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+        if operation in body:
+            start_response("500 Internal Server Error", [("Content-Type", "text/html")])
+            return [b""]
+        environ["wsgi.input"] = io.BytesIO(body)
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi
+    return app
+
+
 @contextlib.contextmanager
 def stub_behind(tmp_path: Path, wrap: Callable[[Any], Any]) -> Iterator[tuple[StubCrm, Any]]:
     """A fresh stub CRM served through the WSGI middleware ``wrap(app)`` (a call counter, a

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import io
 
 import requests
 
 import crm_stub
-from tests.integration.conftest import StubCrm, csrf_token_of, log_in_as, page
+from tests.integration.conftest import (StubCrm, csrf_token_of, failing_operation, log_in_as,
+                                        page)
 from tests.servers import serve_wsgi
 
 FORM = "/tickets/new"
@@ -146,24 +146,9 @@ def test_german_form_renders(alice):
     assert csrf_token_of(response)
 
 
-def refusing_attachments(app):
-    """The stub CRM, except that add_ticket_attachment fails with HTTP 500 (a PHP fatal)."""
-    inner = app.wsgi_app
-
-    def wsgi(environ, start_response):
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        if b"add_ticket_attachment" in body:
-            start_response("500 Internal Server Error", [("Content-Type", "text/html")])
-            return [b""]
-        environ["wsgi.input"] = io.BytesIO(body)
-        return inner(environ, start_response)
-
-    app.wsgi_app = wsgi
-    return app
-
-
 def test_a_failing_attachment_still_shows_the_new_ticket(tmp_path, make_portal, browser):
-    app = refusing_attachments(crm_stub.create_app(tmp_path / "crm-refusing"))
+    app = failing_operation(crm_stub.create_app(tmp_path / "crm-refusing"),
+                            b"add_ticket_attachment")
     with serve_wsgi(app) as crm_url:
         stub = StubCrm(url=crm_url, store=app.extensions["crm_stub"].store)
         alice = log_in_as(stub, browser, make_portal(crm_url), "alice@acme.example")

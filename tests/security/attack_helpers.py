@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections import deque
@@ -215,18 +214,3 @@ def open_files_under(directory: Path) -> list[str]:
     prefix = str(directory.resolve()) + os.sep
     return sorted(target for target in open_files() if target.startswith(prefix))
 
-
-def failing_operation(app: Any, operation: bytes) -> Any:
-    """Make the stub CRM answer HTTP 500 with an empty body to every call of ``operation``."""
-    inner = app.wsgi_app
-
-    def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
-        body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-        if operation in body:
-            start_response("500 Internal Server Error", [("Content-Type", "text/html")])
-            return [b""]
-        environ["wsgi.input"] = io.BytesIO(body)
-        return inner(environ, start_response)
-
-    app.wsgi_app = wsgi
-    return app

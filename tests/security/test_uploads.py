@@ -14,9 +14,10 @@ import pytest
 import requests
 
 import crm_stub
-from tests.integration.conftest import StubCrm, csrf_token_of, log_in_as, page
-from tests.security.attack_helpers import (changed_tables, failing_operation, open_files,
-                                           open_files_under, store_state)
+from tests.integration.conftest import (StubCrm, csrf_token_of, failing_operation, log_in_as,
+                                        page)
+from tests.security.attack_helpers import (changed_tables, open_files, open_files_under,
+                                           store_state)
 from tests.servers import serve_wsgi
 
 TT1 = 12
