@@ -20,6 +20,7 @@ from portalclient.cache import get_cache
 from portalclient.crm.markup import parse_currency
 from portalclient.crm_access import get_crm
 from portalclient.pages.formatting import ISO_DATE, ISO_DATETIME, init_formatting
+from portalclient.pages.trans_digits import init_trans_digits
 from portalclient.pages.ownership import require_visible
 from portalclient.session import current_customer, login_required
 
@@ -180,6 +181,8 @@ def url_with(**changes: Any) -> str:
 
 
 def init_common(app) -> None:
-    """Template helpers: ``url_with``, and the locale filters of ``formatting``."""
+    """Template helpers: ``url_with``, the locale filters of ``formatting``, and translated
+    text whose numbers are in the customer's digits (``trans_digits``)."""
     app.jinja_env.globals["url_with"] = url_with
     init_formatting(app)
+    init_trans_digits(app)
