@@ -6,12 +6,12 @@ import logging
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from portalclient.cache import get_cache
 from portalclient.crm.errors import CrmError, CrmUnavailable, LoginRefused, VersionIncompatible
 from portalclient.crm.models import Customer
 from portalclient.crm_access import get_crm
+from portalclient.pages.trans_digits import plural_text as ngettext
 from portalclient.session import (current_customer, login_customer, logout_customer,
                                   require_csrf, safe_next)
 from portalclient.throttle import LOGIN, PASSWORD_MAIL, account_key, client_keys, get_throttle

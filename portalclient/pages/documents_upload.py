@@ -11,13 +11,13 @@ import logging
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from portalclient.cache import get_cache
 from portalclient.crm.models import CrmSession, TicketRow
 from portalclient.crm_access import get_crm
 from portalclient.pages import customer_lists
 from portalclient.pages.files import UploadRejected, read_uploads
+from portalclient.pages.trans_digits import plural_text as ngettext
 from portalclient.session import current_customer
 
 log = logging.getLogger(__name__)

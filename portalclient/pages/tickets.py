@@ -14,7 +14,6 @@ from typing import Any, cast
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from portalclient.cache import get_cache
 from portalclient.crm.models import CrmSession, FileUnavailable
@@ -33,6 +32,7 @@ from portalclient.pages.ticket_form import (CHOICE_FIELDS, FIELD_LABELS, find_se
                                            form_error, load_choices, new_ticket,
                                            newest_ticket_id, read_form)
 from portalclient.pages.ticket_list import HELPDESK, PICKLISTS, load_listing, tickets_csv
+from portalclient.pages.trans_digits import plural_text as ngettext
 from portalclient.session import current_customer, require_csrf
 
 log = logging.getLogger(__name__)

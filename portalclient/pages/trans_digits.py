@@ -1,4 +1,4 @@
-"""Numbers inside translated template text written in the customer's digits.
+"""Numbers inside translated text written in the customer's digits.
 
 ``{% trans count=n %}…{{ count }}…{% endtrans %}`` and ``_("Page %(num)s", num=n)`` format their
 variables with ``%``, which writes whole numbers in Latin digits: a Persian page read "۳ آذر" in
@@ -33,14 +33,26 @@ def _in_digits(variables: dict[str, Any]) -> dict[str, Any]:
 _INTEGER_PLACEHOLDER = re.compile(r"%\((\w+)\)d")
 
 
-def _formatted(context: Context, text: str, variables: dict[str, Any]) -> str:
-    """Jinja's newstyle rule: escape-aware, and always a format string (so "%%" reads "%")."""
+def _substitute(text: str, variables: dict[str, Any], escape: bool = False) -> str:
+    """``text % variables`` with whole numbers in the locale's digits (``%(n)d`` then takes
+    them as text); ``escape`` formats as Markup, escaping the values."""
     values = _in_digits(variables)
     text = _INTEGER_PLACEHOLDER.sub(
         lambda found: f"%({found[1]})s" if values.get(found[1]) is not variables.get(found[1])
         else found[0], text)
-    pattern = Markup(text) if context.eval_ctx.autoescape else text
-    return pattern % values
+    return (Markup(text) if escape else text) % values
+
+
+def _formatted(context: Context, text: str, variables: dict[str, Any]) -> str:
+    """Jinja's newstyle rule: escape-aware, and always a format string (so "%%" reads "%")."""
+    return _substitute(text, variables, escape=context.eval_ctx.autoescape)
+
+
+def plural_text(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Flask-Babel's ``ngettext`` for messages made in Python (flashes), numbers in the
+    customer's digits like the templates'."""
+    variables.setdefault("num", num)
+    return _substitute(get_translations().ungettext(singular, plural, num), variables)
 
 
 @pass_context

@@ -9,6 +9,7 @@ from flask import Flask, render_template_string
 from portalclient.config import EXTENSION_KEY, load_config
 from portalclient.i18n import init_i18n
 from portalclient.pages.common import init_common
+from portalclient.pages.trans_digits import plural_text
 
 PAGER = "{% trans number=3, pages=12 %}Page {{ number }} of {{ pages }}{% endtrans %}"
 DAYS = ("{% trans count=days %}Your support period ends in {{ count }} day, on {{ when }}. After "
@@ -55,3 +56,12 @@ def test_escaping_and_plain_calls_behave_as_before(app):
         "2 files sent.")
     assert render(app, "fa", "{{ ngettext('%(num)d file sent.', '%(num)d files sent.', 2) }}"
                   ).startswith("۲")
+
+
+def test_messages_made_in_python_write_numbers_in_the_customers_digits(app):
+    with app.test_request_context("/?lang=fa"):
+        render_template_string("")  # selects the locale
+        persian = plural_text("%(num)d file sent.", "%(num)d files sent.", 3)
+    with app.test_request_context("/?lang=en"):
+        english = plural_text("%(num)d file sent.", "%(num)d files sent.", 3)
+    assert persian.startswith("۳ ") and english == "3 files sent."
