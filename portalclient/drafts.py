@@ -19,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Iterator, Sequence
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, flash, redirect, request, session
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadData, URLSafeTimedSerializer
 
@@ -123,6 +123,15 @@ def remember_sent(submission: Submission | None, url: str, draft: str) -> None:
         session[SENT_KEY] = (sent + [[submission.nonce, url]])[-REMEMBERED:]
         session[UNSURE_KEY] = [n for n in session.get(UNSURE_KEY, []) if n != submission.nonce]
     session[DRAFTS_SENT_KEY] = (session.get(DRAFTS_SENT_KEY, []) + [draft])[-REMEMBERED:]
+
+
+def go_to_result(submission: Submission | None, url: str, draft: str, message: object = None):
+    """The end of every successful (or found, or repeated) send: say ``message`` if given,
+    remember the send so a repeat leads to ``url`` too, and go there."""
+    if message is not None:
+        flash(str(message), "info")
+    remember_sent(submission, url, draft)
+    return redirect(url)
 
 
 def may_have_arrived(submission: Submission | None) -> bool:

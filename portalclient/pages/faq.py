@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -13,8 +13,8 @@ from portalclient.cache import get_cache
 from portalclient.crm.models import Faq, KnowledgeBase
 from portalclient.crm_access import get_crm
 from portalclient.drafts import (ALREADY_SENT, FOUND_SENT, ResendField, Submission,
-                                 already_sent, found_among_new, init_drafts, may_have_arrived,
-                                 read_submission, register_resend, remember_sent,
+                                 already_sent, found_among_new, go_to_result, init_drafts,
+                                 may_have_arrived, read_submission, register_resend,
                                  submission_token, writing)
 from portalclient.errors import send_keeping_typed
 from portalclient.home import register_module_page
@@ -128,9 +128,7 @@ def comment(record_id: str):
     submission = read_submission(comment_draft(record_id))
     sent = already_sent(submission)
     if sent is not None:
-        flash(str(ALREADY_SENT), "info")
-        remember_sent(submission, sent, comment_draft(record_id))
-        return redirect(sent)
+        return go_to_result(submission, sent, comment_draft(record_id), ALREADY_SENT)
     typed = request.form.get("comment", "")
     token = submission.token if submission else ""
 
@@ -164,15 +162,12 @@ def _send_comment(faq: Faq, text: str, submission: Submission | None):
         now = faq_kb.find(fresh, faq.id) or faq
         if found_among_new([item.text for item in newest_first(now)], submission.baseline,
                            text):
-            flash(str(FOUND_SENT), "info")
-            remember_sent(submission, url, comment_draft(faq.id))
-            return redirect(url)
+            return go_to_result(submission, url, comment_draft(faq.id), FOUND_SENT)
     with writing(submission):
         get_cache().replace_knowledge_base(crm.add_faq_comment(current_customer(), faq.id,
                                                                text))
-    flash(_("Thank you, your comment has been added."), "info")
-    remember_sent(submission, url, comment_draft(faq.id))
-    return redirect(url)
+    return go_to_result(submission, url, comment_draft(faq.id),
+                        _("Thank you, your comment has been added."))
 
 
 def comment_error(text: str) -> str:

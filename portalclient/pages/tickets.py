@@ -19,8 +19,8 @@ from portalclient.cache import get_cache
 from portalclient.crm.models import CrmSession, FileUnavailable
 from portalclient.crm_access import get_crm
 from portalclient.drafts import (ALREADY_SENT, FOUND_SENT, ResendField, Submission,
-                                 already_sent, found_among_new, init_drafts, may_have_arrived,
-                                 read_submission, register_resend, remember_sent,
+                                 already_sent, found_among_new, go_to_result, init_drafts,
+                                 may_have_arrived, read_submission, register_resend,
                                  submission_token, writing)
 from portalclient.errors import send_keeping_typed
 from portalclient.home import register_module_page
@@ -103,7 +103,7 @@ def new():
     submission = read_submission(NEW_DRAFT)
     sent = already_sent(submission)
     if sent is not None:
-        return _sent_before(submission, sent, NEW_DRAFT)
+        return go_to_result(submission, sent, NEW_DRAFT, ALREADY_SENT)
     values = read_form(request.form)
     return send_keeping_typed(
         lambda: _send_ticket(session, values, submission),
@@ -142,25 +142,13 @@ def _send_ticket(session: CrmSession, values: dict, submission: Submission | Non
         found = find_sent_ticket(session, values, submission.baseline)
     if found is not None:
         get_cache().forget_customer(session.contact_id)
-        flash(str(FOUND_SENT), "info")
-        return _sent(submission, url_for(".detail", record_id=found), NEW_DRAFT)
+        return go_to_result(submission, url_for(".detail", record_id=found), NEW_DRAFT,
+                            FOUND_SENT)
     with writing(submission):
         ticket_id = get_crm().create_ticket(session, new_ticket(values))
-    response = _sent(submission, url_for(".detail", record_id=ticket_id), NEW_DRAFT)
+    response = go_to_result(submission, url_for(".detail", record_id=ticket_id), NEW_DRAFT)
     _after_upload(session, ticket_id, uploads, _("Your ticket has been created."))
     return response
-
-
-def _sent(submission: Submission | None, url: str, draft: str):
-    """Remember the send (a second one goes to ``url``) and go there."""
-    remember_sent(submission, url, draft)
-    return redirect(url)
-
-
-def _sent_before(submission: Submission | None, url: str, draft: str):
-    """This very form was sent successfully before: show the result, write nothing."""
-    flash(str(ALREADY_SENT), "info")
-    return _sent(submission, url, draft)
 
 
 def _after_upload(session: CrmSession, ticket_id: str, uploads: list, done: str) -> None:
@@ -209,7 +197,7 @@ def comment(record_id: int):
     submission = read_submission(comment_draft(record_id))
     sent = already_sent(submission)
     if sent is not None:
-        return _sent_before(submission, sent, comment_draft(record_id))
+        return go_to_result(submission, sent, comment_draft(record_id), ALREADY_SENT)
     session = _session()
     text = request.form.get("comment", "")
     return send_keeping_typed(
@@ -243,13 +231,12 @@ def _send_comment(session: CrmSession, ticket: TicketState, text: str,
             [item.text for item in crm.ticket_comments(session, ticket.record_id)],
             submission.baseline, text):
         get_cache().forget_customer(session.contact_id)
-        flash(str(FOUND_SENT), "info")
-        return _sent(submission, url, comment_draft(ticket.record_id))
+        return go_to_result(submission, url, comment_draft(ticket.record_id), FOUND_SENT)
     with writing(submission):
         crm.add_ticket_comment(session, ticket.record_id, text)
     get_cache().forget_customer(session.contact_id)
-    flash(_("Your comment has been added."), "info")
-    return _sent(submission, url, comment_draft(ticket.record_id))
+    return go_to_result(submission, url, comment_draft(ticket.record_id),
+                        _("Your comment has been added."))
 
 
 @bp.route("/tickets/<int:record_id>/files", methods=["POST"])
