@@ -16,6 +16,13 @@ log = logging.getLogger(__name__)
 _STARTUP_TIMEOUT = 10.0
 
 
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 with nothing listening on it a moment ago."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class AppHeadersRequestHandler(WSGIRequestHandler):
     """Werkzeug's handler without its own ``Server`` header: the app's header is the only one."""
 

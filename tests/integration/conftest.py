@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -174,13 +173,6 @@ def login(browser: requests.Session, portal_url: str, email: str, password: str,
     if next_url:
         data["next"] = next_url
     return browser.post(f"{portal_url}/login", data=data)
-
-
-def free_port() -> int:
-    """A local port with nothing listening on it (for an unreachable CRM)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def csrf_token_of(response: requests.Response) -> str:

@@ -2,46 +2,27 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from pathlib import Path
 
 import pytest
 import requests
-from aiosmtpd.controller import Controller
 
 import crm_stub
 from crm_stub.mail import make_mailer
-from tests.integration.conftest import StubCrm, flash_texts, free_port, login, page, post_form
-from tests.servers import serve_wsgi
+from tests.integration.conftest import StubCrm, flash_texts, login, page, post_form
+from tests.mailbox import smtp_mailbox
+from tests.servers import free_port, serve_wsgi
 
 GENERIC_ANSWER = ("If this e-mail address belongs to a portal login, a mail with a link to set a "
                   "new password is on its way. Please check your inbox.")
 NEW_PASSWORD = "a brand new secret"
 
 
-class Recorder:
-    """aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.original_content,
-                                                      policy=email.policy.default))
-        return "250 Message accepted"
-
-
 @pytest.fixture
 def mailbox():
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, recorder
-    finally:
-        controller.stop()
+    with smtp_mailbox() as running:
+        yield running
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 import requests
 
 from portalclient.health import ReadinessProbe
-from tests.integration.conftest import free_port, login
-from tests.servers import serve_wsgi
+from tests.integration.conftest import login
+from tests.servers import free_port, serve_wsgi
 
 
 def test_liveness_is_plain_ok_without_crm_session_or_cookie(counted_stub, make_portal):

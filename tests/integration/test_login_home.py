@@ -11,8 +11,8 @@ import crm_stub
 from portalclient import create_app
 from portalclient.crm.client import CrmClient
 from portalclient.crm_access import EXTENSION_KEY
-from tests.integration.conftest import free_port, login, page, portal_overrides
-from tests.servers import serve_wsgi
+from tests.integration.conftest import login, page, portal_overrides
+from tests.servers import free_port, serve_wsgi
 
 # The stub's seed data (crm_stub/seed/a_core.py): Alice's own tickets, and Acme's others.
 ALICE_OPEN = [("TT1", "Widget Pro does not start", "Open", "High")]

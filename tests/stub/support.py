@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -48,13 +47,6 @@ def open_copy(db_file: Path, data_dir: Path) -> Store:
     """A store over a private copy of the seeded ``db_file`` in ``data_dir``."""
     shutil.copy(db_file, data_dir / DB_NAME)
     return Store.open(data_dir)
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def call(ctx: StubContext, name: str, *args: Any) -> Any:

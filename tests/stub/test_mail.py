@@ -7,35 +7,19 @@ import email.policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from lxml import html as lxml_html
 
 from crm_stub import mail
-from tests.stub.support import free_port
+from tests.mailbox import smtp_mailbox
+from tests.servers import free_port
 
 LINK = "http://crm.test/portal/set-password?token=abc_DEF-123&x=1"
 
 
-class Recorder:
-    """aiosmtpd handler keeping every envelope it accepts."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-
 @pytest.fixture
 def smtp_server():
-    recorder = Recorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, recorder
-    finally:
-        controller.stop()
+    with smtp_mailbox() as running:
+        yield running
 
 
 def _parse(raw: bytes) -> EmailMessage:

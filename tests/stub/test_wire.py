@@ -23,8 +23,7 @@ from crm_stub.context import StubContext
 from crm_stub.operations.registry import OPERATIONS, operation
 from crm_stub.soap.decode import decode_element
 from crm_stub.soap.request import MAX_REQUEST_BYTES
-from tests.servers import serve_wsgi
-from tests.stub.support import free_port
+from tests.servers import free_port, serve_wsgi
 
 TRACES = Path(__file__).resolve().parent.parent / "crm" / "traces"
 ENDPOINT = "/vtigerservice.php?service=customerportal"

@@ -15,7 +15,7 @@ import crm_stub
 from portalclient.checks import ProbeFailed, run_probes
 from portalclient.cli import main
 from portalclient.config import load_config
-from tests.integration.conftest import free_port
+from tests.servers import free_port
 from tests.servers import serve_wsgi
 
 TIMED_LINE = re.compile(r"^ok   (\w+) +(.*) \((\d+) ms\)$")
