@@ -137,3 +137,10 @@ def documents_of(session: CrmSession, record_id: str) -> RecordTable:
     """get_documents of a record (the caller has checked the record is visible)."""
     return _cached(session, "documents-of", record_id,
                    compute=lambda: get_crm().documents_of(session, record_id))
+
+
+def faq_documents(session: CrmSession, faq_id: str) -> RecordTable:
+    """The documents of a published FAQ: the CRM lists a record's documents whoever asks
+    (PROTOCOL 4.29), so one answer serves every customer."""
+    return get_cache().metadata("faq-documents-of", faq_id,
+                                compute=lambda: get_crm().documents_of(session, faq_id))

@@ -18,7 +18,7 @@ from portalclient.drafts import (ALREADY_SENT, FOUND_SENT, ResendField, Submissi
                                  submission_token, writing)
 from portalclient.errors import send_keeping_typed
 from portalclient.home import register_module_page
-from portalclient.pages import faq_kb
+from portalclient.pages import customer_lists, faq_kb
 from portalclient.pages.common import module_page, paginate, search_query
 from portalclient.pages.documents_rows import DOCUMENTS, document_rows
 from portalclient.pages.richtext import init_richtext, summary
@@ -114,9 +114,7 @@ def related_documents(faq: Faq):
     """The documents attached to the FAQ, or None when the portal has no Documents module."""
     if DOCUMENTS not in get_cache().modules(get_crm()):
         return None
-    # the CRM lists a record's documents whoever asks (PROTOCOL 4.29): one answer for everyone
-    table = get_cache().metadata("faq-documents-of", faq.id, compute=lambda: get_crm(
-        ).documents_of(current_customer(), faq.id))
+    table = customer_lists.faq_documents(current_customer(), faq.id)
     return table, document_rows(table)
 
 

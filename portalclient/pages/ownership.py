@@ -108,7 +108,7 @@ def _project_linked(session: CrmSession, module: str) -> set[str]:
 def faq_document_ids(session: CrmSession) -> frozenset[str]:
     """Documents attached to published FAQs: every portal user may read them (cached for all)."""
     def compute() -> frozenset[str]:
-        tables: list[RecordTable] = [lists.documents_of(session, faq_id)
+        tables: list[RecordTable] = [lists.faq_documents(session, faq_id)
                                      for faq_id in sorted(_faqs(session))]
         return frozenset(linked_ids((row for t in tables for row in t.rows), DOCUMENTS))
     return get_cache().metadata("faq-documents", compute=compute)
