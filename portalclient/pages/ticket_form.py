@@ -17,6 +17,7 @@ from portalclient.cache import get_cache
 from portalclient.crm.models import CrmSession, NewTicket, RecordDetail, RecordTable
 from portalclient.crm_access import get_crm
 from portalclient.drafts import same_text
+from portalclient.pages import customer_lists
 
 HELPDESK = "HelpDesk"
 PROJECT = "Project"
@@ -52,15 +53,11 @@ class TicketChoices:
 
 
 def load_choices(session: CrmSession) -> TicketChoices:
-    """The form's choices for this customer (cached per customer)."""
-    crm, cache = get_crm(), get_cache()
-    options = cache.for_customer(session.contact_id, "ticket-form-options",
-                                 compute=lambda: crm.ticket_form_options(session))
+    """The form's choices for this customer, from the customer's cached lists."""
+    options = customer_lists.ticket_form_options(session)
     projects: tuple[tuple[str, str], ...] = ()
-    if PROJECT in cache.modules(crm):
-        projects = cache.for_customer(session.contact_id, "ticket-form-projects", compute=lambda:
-                                      project_choices(crm.records(session, PROJECT,
-                                                                  only_mine=False)))
+    if PROJECT in get_cache().modules(get_crm()):
+        projects = project_choices(customer_lists.records(session, PROJECT, only_mine=False))
     return TicketChoices(options.priorities, options.severities, options.categories,
                          options.products, options.service_contracts, projects)
 
